@@ -1,0 +1,1 @@
+//! Quizzes: YAML definitions parsed once into a validated model, proven sound, and scored.
