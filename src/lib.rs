@@ -1,9 +1,16 @@
 //! tandem: a static-site generator for guide sites that teach and test.
 //!
 //! The pipeline runs one way: [`config`] and [`content`] load the site, [`quiz`] parses and proves
-//! quizzes, [`markdown`] and [`render`] turn them into HTML, and [`build`] writes the output
-//! atomically. [`check`] runs every validation and writes nothing; [`serve`] reuses the same
-//! pipeline for live authoring.
+//! quizzes, [`markdown`] and [`render`] turn them into HTML through the [`theme`]'s templates, and
+//! [`build`] writes the output atomically (or, for `tandem check`, nowhere). [`init`] scaffolds a
+//! new site.
 
+pub mod build;
+pub mod config;
+pub mod content;
 pub mod diagnostic;
+pub mod init;
+pub mod markdown;
 pub mod quiz;
+pub mod render;
+pub mod theme;

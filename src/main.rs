@@ -1,1 +1,103 @@
-fn main() {}
+//! The command line: parses arguments and hands over to the library.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+use tandem::build;
+use tandem::diagnostic::Report;
+
+#[derive(Parser)]
+#[command(name = "tandem", version, about = "Build guide sites that teach and test", propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into public/ (or [build] output_dir)
+    Build {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Where to write the site (default: [build] output_dir, or public/)
+        #[arg(long, value_name = "DIR")]
+        output: Option<PathBuf>,
+        /// The published site's address, for the feed, the sitemap and links
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include pages with `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Run every validation of `build` and write nothing
+    Check {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Check drafts too
+        #[arg(long)]
+        drafts: bool,
+    },
+    /// Create a new site in DIR that builds as it is
+    Init {
+        /// The folder to create (it must not exist, or be empty)
+        dir: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
+}
+
+#[derive(Args)]
+struct SiteArgs {
+    /// The site's folder (the one with site.toml)
+    #[arg(long, value_name = "DIR", default_value = ".", global = true)]
+    root: PathBuf,
+}
+
+fn print_report(report: &Report) {
+    if !report.diagnostics.is_empty() {
+        eprint!("{}", report.render(std::io::stderr().is_terminal()));
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Build { site, output, base_url, drafts } => {
+            let opts = build::Options { root: site.root, output, base_url, drafts };
+            match build::build(&opts) {
+                Ok((summary, report)) => {
+                    print_report(&report);
+                    println!("{}", summary.line());
+                    ExitCode::SUCCESS
+                }
+                Err(report) => {
+                    print_report(&report);
+                    eprintln!("build failed; the previous output was left as it was");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Check { site, drafts } => {
+            let report = build::check(&build::Options { root: site.root, drafts, ..Default::default() });
+            print_report(&report);
+            if report.has_errors() {
+                ExitCode::from(1)
+            } else {
+                println!("no errors found");
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Init { dir, site } => match tandem::init::init(&site.root.join(dir)) {
+            Ok(path) => {
+                println!("created a new site in {}; build it with `tandem build --root {}`", path.display(), path.display());
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                ExitCode::from(1)
+            }
+        },
+    }
+}

@@ -1,0 +1,251 @@
+//! The build: load → validate → render → write, with the output swapped in atomically.
+//!
+//! Output goes to a staging folder beside the output folder, which replaces the old output only
+//! when the whole build succeeded. tandem only ever deletes folders that carry its marker file.
+
+use std::path::{Component, Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::content::Content;
+use crate::diagnostic::{Diagnostic, Report};
+use crate::render::{self, Output, Site, Templates};
+use crate::theme::Layers;
+
+/// Proves that tandem made a folder, so it may replace it.
+pub const MARKER_FILE: &str = ".tandem-output";
+
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub root: PathBuf,
+    /// Overrides `[build] output_dir`; relative to the current folder.
+    pub output: Option<PathBuf>,
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+/// A site read from disk and checked as far as loading can check it.
+pub struct Loaded {
+    pub config: Config,
+    pub content: Content,
+    pub templates: Templates,
+}
+
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub pages: usize,
+    pub quizzes: usize,
+    pub output: PathBuf,
+    pub elapsed: Duration,
+}
+
+impl Summary {
+    pub fn line(&self) -> String {
+        format!(
+            "built {} page{} and {} quiz{} in {} ms into {}",
+            self.pages,
+            if self.pages == 1 { "" } else { "s" },
+            self.quizzes,
+            if self.quizzes == 1 { "" } else { "zes" },
+            self.elapsed.as_millis(),
+            self.output.display()
+        )
+    }
+}
+
+/// Loads config, content and templates, collecting every problem.
+pub fn load(opts: &Options) -> (Option<Loaded>, Report) {
+    let mut report = Report::default();
+    let mut config = match Config::load(&opts.root) {
+        Ok(c) => c,
+        Err(d) => {
+            report.push(d);
+            return (None, report);
+        }
+    };
+    if let Some(url) = &opts.base_url {
+        config.base_url = url.trim_end_matches('/').to_string();
+    }
+    let drafts = opts.drafts || config.build.drafts;
+    let (content, problems) = Content::load(&opts.root, &config, drafts);
+    report.extend(problems);
+    let templates = match Layers::resolve(&opts.root, &config.theme) {
+        Ok(layers) => match Templates::load(layers) {
+            Ok(t) => Some(t),
+            Err(ds) => {
+                report.extend(ds);
+                None
+            }
+        },
+        Err(d) => {
+            report.push(d);
+            None
+        }
+    };
+    (templates.map(|templates| Loaded { config, content, templates }), report)
+}
+
+/// Renders a loaded site into `out`, adding every problem to `report`.
+pub fn render_into(root: &Path, loaded: &mut Loaded, out: &dyn Output, report: &mut Report) {
+    let site = Site { root, config: &loaded.config, content: &loaded.content };
+    loaded.templates.set_global("config", &site.config);
+    loaded.templates.set_global("base_path", site.config.base_path());
+    loaded.templates.set_global("nav", &render::nav_tree(&site));
+    report.extend(render::render_site(&site, &loaded.templates, out));
+}
+
+/// `tandem check`: every validation of a build, writing nothing.
+pub fn check(opts: &Options) -> Report {
+    let (loaded, mut report) = load(opts);
+    if let Some(mut loaded) = loaded {
+        render_into(&opts.root, &mut loaded, &render::Discard, &mut report);
+    }
+    report.sorted()
+}
+
+/// `tandem build`. On error the previous output is left exactly as it was.
+pub fn build(opts: &Options) -> Result<(Summary, Report), Report> {
+    let started = Instant::now();
+    let (loaded, mut report) = load(opts);
+    let Some(mut loaded) = loaded else { return Err(report.sorted()) };
+    let output = match &opts.output {
+        Some(o) => o.clone(),
+        None => opts.root.join(&loaded.config.build.output_dir),
+    };
+    let target = match OutputDir::prepare(&opts.root, &output) {
+        Ok(t) => t,
+        Err(d) => {
+            report.push(d);
+            return Err(report.sorted());
+        }
+    };
+    render_into(&opts.root, &mut loaded, &target, &mut report);
+    if report.has_errors() {
+        target.discard();
+        return Err(report.sorted());
+    }
+    if let Err(d) = target.commit() {
+        report.push(d);
+        return Err(report.sorted());
+    }
+    let quizzes = loaded.content.quizzes_by_id.len();
+    let summary = Summary {
+        pages: loaded.content.pages.len() + loaded.content.sections.len() - quizzes,
+        quizzes,
+        output,
+        elapsed: started.elapsed(),
+    };
+    Ok((summary, report.sorted()))
+}
+
+/// A staging folder that becomes the output folder on [`OutputDir::commit`].
+pub struct OutputDir {
+    target: PathBuf,
+    staging: PathBuf,
+}
+
+impl OutputDir {
+    /// Checks that `target` is a folder tandem may replace, and creates the staging folder.
+    pub fn prepare(root: &Path, target: &Path) -> Result<OutputDir, Diagnostic> {
+        let refuse = |why: String| {
+            Diagnostic::error(target, why)
+                .with_hint("choose another output folder with --output or `[build] output_dir` in site.toml")
+        };
+        let root_abs = std::fs::canonicalize(root).map_err(|e| refuse(format!("cannot read the site folder: {e}")))?;
+        let target_abs = absolute(target).ok_or_else(|| refuse("cannot resolve the output folder".into()))?;
+        if target_abs == root_abs {
+            return Err(refuse("the output folder is the site folder itself".into()));
+        }
+        if root_abs.starts_with(&target_abs) {
+            return Err(refuse("the output folder contains the site".into()));
+        }
+        if target_abs.join("content").exists() || target_abs.join("site.toml").exists() {
+            return Err(refuse("the output folder holds a site (content/ or site.toml)".into()));
+        }
+        if target_abs.exists() {
+            if !target_abs.is_dir() {
+                return Err(refuse("the output path is a file, not a folder".into()));
+            }
+            let made_by_tandem = target_abs.join(MARKER_FILE).is_file();
+            let empty = std::fs::read_dir(&target_abs).map(|mut d| d.next().is_none()).unwrap_or(false);
+            if !made_by_tandem && !empty {
+                return Err(Diagnostic::error(target, "this folder was not made by tandem, so tandem will not replace it")
+                    .with_hint(format!(
+                        "tandem only replaces folders that hold its {MARKER_FILE} marker; move the folder away, or build elsewhere with --output"
+                    )));
+            }
+        }
+        let parent = target_abs.parent().ok_or_else(|| refuse("the output folder has no parent".into()))?;
+        let name = target_abs.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        std::fs::create_dir_all(parent).map_err(|e| refuse(format!("cannot create {}: {e}", parent.display())))?;
+        let staging = parent.join(format!(".{name}.tandem-staging-{}", std::process::id()));
+        if staging.exists() {
+            let _ = std::fs::remove_dir_all(&staging);
+        }
+        std::fs::create_dir(&staging).map_err(|e| refuse(format!("cannot create a staging folder: {e}")))?;
+        std::fs::write(staging.join(MARKER_FILE), "This folder was made by tandem, which may replace it.\n")
+            .map_err(|e| refuse(format!("cannot write into the staging folder: {e}")))?;
+        Ok(OutputDir { target: target_abs, staging })
+    }
+
+    /// Swaps the staging folder in; the old output (which has the marker) is removed.
+    pub fn commit(self) -> Result<(), Diagnostic> {
+        let fail = |what: &str, e: std::io::Error| {
+            Diagnostic::error(&self.target, format!("{what}: {e}")).with_hint("check the folder's permissions")
+        };
+        let old = self.staging.with_file_name(format!(
+            "{}.old",
+            self.staging.file_name().unwrap_or_default().to_string_lossy()
+        ));
+        let had_old = self.target.exists();
+        if had_old {
+            if !self.target.join(MARKER_FILE).is_file() {
+                // An empty folder someone made for us: removing it loses nothing.
+                std::fs::remove_dir(&self.target).map_err(|e| fail("cannot replace the output folder", e))?;
+            } else {
+                std::fs::rename(&self.target, &old).map_err(|e| fail("cannot move the old output aside", e))?;
+            }
+        }
+        if let Err(e) = std::fs::rename(&self.staging, &self.target) {
+            if old.exists() {
+                let _ = std::fs::rename(&old, &self.target);
+            }
+            return Err(fail("cannot move the new output into place", e));
+        }
+        if old.join(MARKER_FILE).is_file() {
+            let _ = std::fs::remove_dir_all(&old);
+        }
+        Ok(())
+    }
+
+    /// Throws the staging folder away (it is ours), leaving the old output as it was.
+    pub fn discard(self) {
+        if self.staging.join(MARKER_FILE).is_file() {
+            let _ = std::fs::remove_dir_all(&self.staging);
+        }
+    }
+}
+
+impl Output for OutputDir {
+    fn write(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        let rel = Path::new(path);
+        if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
+            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "path leaves the output folder"));
+        }
+        let file = self.staging.join(rel);
+        if let Some(dir) = file.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(file, bytes)
+    }
+}
+
+/// An absolute, symlink-free path for `p`, even when `p` does not exist yet.
+fn absolute(p: &Path) -> Option<PathBuf> {
+    if let Ok(c) = std::fs::canonicalize(p) {
+        return Some(c);
+    }
+    let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().ok()?.join(p) };
+    let parent = abs.parent()?;
+    Some(absolute(parent)?.join(abs.file_name()?))
+}

@@ -1,0 +1,147 @@
+//! Site configuration: `site.toml`, parsed strictly (unknown keys are errors) with defaults.
+
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::{Diagnostic, unknown_field_hint};
+
+pub const CONFIG_FILE: &str = "site.toml";
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub title: String,
+    /// Absolute URL of the published site, e.g. `https://example.org/guide`; used for the feed,
+    /// the sitemap and canonical links. Page links stay root-relative to [`Config::base_path`].
+    #[serde(default)]
+    pub base_url: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    #[serde(default = "default_theme")]
+    pub theme: String,
+    #[serde(default)]
+    pub build: BuildConfig,
+    #[serde(default)]
+    pub markdown: MarkdownConfig,
+    #[serde(default)]
+    pub extra: toml::Table,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct BuildConfig {
+    pub output_dir: PathBuf,
+    /// Include pages marked `draft: true` (also `--drafts`).
+    pub drafts: bool,
+}
+
+impl Default for BuildConfig {
+    fn default() -> Self {
+        BuildConfig { output_dir: PathBuf::from("public"), drafts: false }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct MarkdownConfig {
+    pub smart_punctuation: bool,
+    /// Put a `#` link beside every heading.
+    pub heading_anchors: bool,
+    /// Show a table of contents on pages with at least this many headings (0: never).
+    pub toc_min_headings: usize,
+}
+
+impl Default for MarkdownConfig {
+    fn default() -> Self {
+        MarkdownConfig { smart_punctuation: true, heading_anchors: true, toc_min_headings: 3 }
+    }
+}
+
+fn default_language() -> String {
+    "en".into()
+}
+
+fn default_theme() -> String {
+    "default".into()
+}
+
+impl Config {
+    /// Reads `site.toml` under `root`.
+    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        let path = root.join(CONFIG_FILE);
+        let source = std::fs::read_to_string(&path).map_err(|e| {
+            Diagnostic::error(CONFIG_FILE, format!("cannot read {}: {e}", path.display()))
+                .with_hint("run tandem in a site folder (one with site.toml), pass --root DIR, or create one with `tandem init DIR`")
+        })?;
+        Config::parse(&source)
+    }
+
+    pub fn parse(source: &str) -> Result<Config, Diagnostic> {
+        let mut config: Config = toml::from_str(source).map_err(|e| {
+            let message = e.message().to_string();
+            let mut d = Diagnostic::error(CONFIG_FILE, format!("invalid site.toml: {message}"));
+            if let Some(span) = e.span() {
+                d = d.at_offset(source, span.start, span.end.saturating_sub(span.start));
+            }
+            match unknown_field_hint(&message) {
+                Some(hint) => d.with_hint(hint),
+                None => d.with_hint("see docs/configuration.md for every key and its type"),
+            }
+        })?;
+        config.base_url = config.base_url.trim_end_matches('/').to_string();
+        Ok(config)
+    }
+
+    /// The path part of `base_url` (e.g. `/guide` for `https://example.org/guide`), or "".
+    /// Every URL tandem writes into a page starts with it, so a site can live in a subfolder.
+    pub fn base_path(&self) -> &str {
+        let after_scheme = self.base_url.split_once("://").map_or(self.base_url.as_str(), |(_, r)| r);
+        after_scheme.find('/').map_or("", |i| &after_scheme[i..])
+    }
+
+    /// `base_url` plus a site path such as `/guides/x/`, for feeds and sitemaps.
+    pub fn absolute_url(&self, site_path: &str) -> String {
+        let origin_len = self.base_url.len() - self.base_path().len();
+        format!("{}{}", &self.base_url[..origin_len], site_path)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_fill_what_is_missing() {
+        let c = Config::parse("title = \"T\"").unwrap();
+        assert_eq!(c.theme, "default");
+        assert_eq!(c.build.output_dir, PathBuf::from("public"));
+        assert!(c.markdown.smart_punctuation);
+    }
+
+    #[test]
+    fn unknown_key_is_an_error_with_a_suggestion_and_a_line() {
+        let d = Config::parse("title = \"T\"\ndescripton = \"x\"\n").unwrap_err();
+        let loc = d.location.clone().unwrap();
+        assert_eq!(loc.line, 2);
+        assert!(d.hint.unwrap().contains("did you mean `description`"));
+    }
+
+    #[test]
+    fn wrong_type_names_the_line() {
+        let d = Config::parse("title = \"T\"\n[build]\ndrafts = \"yes\"\n").unwrap_err();
+        assert_eq!(d.location.unwrap().line, 3);
+    }
+
+    #[test]
+    fn base_path_and_absolute_urls() {
+        let c = Config::parse("title = \"T\"\nbase_url = \"https://e.org/guide/\"").unwrap();
+        assert_eq!(c.base_path(), "/guide");
+        assert_eq!(c.absolute_url("/guide/a/"), "https://e.org/guide/a/");
+        let c = Config::parse("title = \"T\"\nbase_url = \"https://e.org\"").unwrap();
+        assert_eq!(c.base_path(), "");
+        assert_eq!(c.absolute_url("/a/"), "https://e.org/a/");
+    }
+}

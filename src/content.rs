@@ -1,0 +1,559 @@
+//! The content model: sections, pages and quizzes read from `content/`, with their URLs, order and
+//! front matter. Loading validates everything that can be known without rendering.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Location, unknown_field_hint};
+use crate::quiz::{self, Quiz};
+
+pub const CONTENT_DIR: &str = "content";
+pub const SECTION_FILE: &str = "_index.md";
+
+/// What authors may put between the `---` lines. Unknown keys are errors.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrontMatter {
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub weight: i64,
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub updated: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A file under `content/`, kept whole so diagnostics can quote any line of it.
+#[derive(Debug, Clone)]
+pub struct SourceFile {
+    /// Relative to the site root, e.g. `content/guides/boundaries.md`; used in messages.
+    pub path: PathBuf,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub enum PageKind {
+    /// A Markdown guide; its body starts at `body_start` in the source text.
+    Guide { body_start: usize },
+    Quiz(Box<Quiz>),
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub source: SourceFile,
+    pub meta: FrontMatter,
+    pub kind: PageKind,
+    /// Site path with a trailing slash, e.g. `/guides/boundaries/` (without the base path).
+    pub path: String,
+    pub section: SectionId,
+}
+
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// `None` for a folder that has no `_index.md` (it still groups its pages).
+    pub source: Option<SourceFile>,
+    pub meta: FrontMatter,
+    pub body_start: usize,
+    pub path: String,
+    pub parent: Option<SectionId>,
+    pub subsections: Vec<SectionId>,
+    /// Its pages, in reading order (weight, then title).
+    pub pages: Vec<PageId>,
+}
+
+pub type PageId = usize;
+pub type SectionId = usize;
+
+/// Everything under `content/`, loaded and ordered. Section 0 is the home page.
+#[derive(Debug, Clone, Default)]
+pub struct Content {
+    pub sections: Vec<Section>,
+    pub pages: Vec<Page>,
+    /// Source path (relative to the root) → site path, for rewriting links.
+    pub paths_by_source: HashMap<PathBuf, String>,
+    pub quizzes_by_id: HashMap<String, PageId>,
+    /// Tag → pages, in reading order.
+    pub tags: BTreeMap<String, Vec<PageId>>,
+}
+
+impl Content {
+    /// Reads and validates `content/` under `root`. All problems are returned, not just the first.
+    pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnostic>) {
+        let _ = config;
+        let content_dir = root.join(CONTENT_DIR);
+        let mut diagnostics = Vec::new();
+        if !content_dir.is_dir() {
+            diagnostics.push(
+                Diagnostic::error(CONTENT_DIR, "the site has no content/ folder")
+                    .with_hint("create content/_index.md for the home page"),
+            );
+            return (Content::default(), diagnostics);
+        }
+
+        let mut files = Vec::new();
+        for entry in walkdir::WalkDir::new(&content_dir).sort_by_file_name() {
+            match entry {
+                Ok(e) if e.file_type().is_file() && !is_hidden(e.path()) => files.push(e.into_path()),
+                Ok(_) => {}
+                Err(e) => diagnostics.push(Diagnostic::error(CONTENT_DIR, format!("cannot read: {e}"))),
+            }
+        }
+
+        let parsed: Vec<(PathBuf, (Option<Parsed>, Vec<Diagnostic>))> = files
+            .par_iter()
+            .filter_map(|abs| {
+                let rel = abs.strip_prefix(root).unwrap_or(abs).to_path_buf();
+                let kind = file_kind(abs)?;
+                Some((rel.clone(), parse_file(abs, rel, kind)))
+            })
+            .collect();
+
+        let mut content = Content::default();
+        let mut section_by_dir: HashMap<PathBuf, SectionId> = HashMap::new();
+        content.section_for_dir(Path::new(CONTENT_DIR), &mut section_by_dir);
+        let mut pending_pages = Vec::new();
+        for (rel, (parsed, found)) in parsed {
+            diagnostics.extend(found);
+            let Some(parsed) = parsed else { continue };
+            let dir = rel.parent().unwrap_or(Path::new(CONTENT_DIR)).to_path_buf();
+            match parsed {
+                Parsed::Section { source, meta, body_start } => {
+                    let id = content.section_for_dir(&dir, &mut section_by_dir);
+                    let section = &mut content.sections[id];
+                    section.meta = meta;
+                    section.body_start = body_start;
+                    section.source = Some(source);
+                }
+                Parsed::Page(page) => pending_pages.push((dir, page)),
+            }
+        }
+
+        for (dir, mut page) in pending_pages {
+            if page.meta.draft && !drafts {
+                continue;
+            }
+            let section = content.section_for_dir(&dir, &mut section_by_dir);
+            let slug = page.meta.slug.clone().unwrap_or_else(|| {
+                page.source.path.file_stem().unwrap_or_default().to_string_lossy().into_owned()
+            });
+            if let Err(why) = check_slug(&slug) {
+                diagnostics.push(front_matter_error(&page.source, "slug", why));
+                continue;
+            }
+            page.path = format!("{}{}/", content.sections[section].path, slug);
+            page.section = section;
+            content.pages.push(page);
+        }
+
+        content.index(&mut diagnostics);
+        (content, diagnostics)
+    }
+
+    /// The section for a folder under content/, creating it (and its parents) on first use.
+    fn section_for_dir(&mut self, dir: &Path, by_dir: &mut HashMap<PathBuf, SectionId>) -> SectionId {
+        if let Some(id) = by_dir.get(dir) {
+            return *id;
+        }
+        let parent = dir
+            .parent()
+            .filter(|p| p.starts_with(CONTENT_DIR) && dir != Path::new(CONTENT_DIR))
+            .map(|p| self.section_for_dir(p, by_dir));
+        let name = dir.file_name().unwrap_or_default().to_string_lossy().into_owned();
+        let path = match parent {
+            None => "/".to_string(),
+            Some(p) => format!("{}{}/", self.sections[p].path, name),
+        };
+        let id = self.sections.len();
+        self.sections.push(Section {
+            source: None,
+            meta: FrontMatter { title: title_from_name(&name), ..FrontMatter::default() },
+            body_start: 0,
+            path,
+            parent,
+            subsections: Vec::new(),
+            pages: Vec::new(),
+        });
+        if let Some(p) = parent {
+            self.sections[p].subsections.push(id);
+        }
+        by_dir.insert(dir.to_path_buf(), id);
+        id
+    }
+
+    /// Orders pages, fills the lookup tables and reports clashes.
+    fn index(&mut self, diagnostics: &mut Vec<Diagnostic>) {
+        let mut order: Vec<PageId> = (0..self.pages.len()).collect();
+        order.sort_by(|&a, &b| {
+            let (a, b) = (&self.pages[a], &self.pages[b]);
+            (a.meta.weight, &a.meta.title, &a.path).cmp(&(b.meta.weight, &b.meta.title, &b.path))
+        });
+        for id in order {
+            let page = &self.pages[id];
+            self.sections[page.section].pages.push(id);
+            for tag in &page.meta.tags {
+                self.tags.entry(tag.clone()).or_default().push(id);
+            }
+        }
+        let weights: Vec<(i64, String)> =
+            self.sections.iter().map(|s| (s.meta.weight, s.meta.title.clone())).collect();
+        for section in &mut self.sections {
+            section.subsections.sort_by(|&a, &b| weights[a].cmp(&weights[b]));
+        }
+
+        let mut owner_of_path: HashMap<String, PathBuf> = HashMap::new();
+        for section in &self.sections {
+            let file = section
+                .source
+                .as_ref()
+                .map_or_else(|| PathBuf::from(CONTENT_DIR), |s| s.path.clone());
+            if let Some(src) = &section.source {
+                self.paths_by_source.insert(src.path.clone(), section.path.clone());
+            }
+            owner_of_path.insert(section.path.clone(), file);
+        }
+        for (id, page) in self.pages.iter().enumerate() {
+            self.paths_by_source.insert(page.source.path.clone(), page.path.clone());
+            if let Some(other) = owner_of_path.insert(page.path.clone(), page.source.path.clone()) {
+                diagnostics.push(
+                    Diagnostic::error(&page.source.path, format!("two files want the URL {}", page.path))
+                        .with_hint(format!(
+                            "{} also makes {}; rename one of them or give one a different `slug`",
+                            other.display(),
+                            page.path
+                        )),
+                );
+            }
+            if let PageKind::Quiz(quiz) = &page.kind {
+                if let Some(&first) = self.quizzes_by_id.get(&quiz.id) {
+                    diagnostics.push(
+                        Diagnostic::error(&page.source.path, format!("duplicate quiz id `{}`", quiz.id)).with_hint(
+                            format!(
+                                "{} already uses it; quiz ids are file names and must be unique across the site",
+                                self.pages[first].source.path.display()
+                            ),
+                        ),
+                    );
+                } else {
+                    self.quizzes_by_id.insert(quiz.id.clone(), id);
+                }
+            }
+        }
+        for page in &self.pages {
+            for alias in &page.meta.aliases {
+                let path = normalize_alias(alias);
+                if let Some(other) = owner_of_path.insert(path.clone(), page.source.path.clone()) {
+                    diagnostics.push(front_matter_error(
+                        &page.source,
+                        "aliases",
+                        format!("the alias {path} clashes with {}", other.display()),
+                    ));
+                }
+            }
+        }
+    }
+
+    /// Pages of a section in reading order, with their neighbours.
+    pub fn neighbours(&self, page: PageId) -> (Option<PageId>, Option<PageId>) {
+        let pages = &self.sections[self.pages[page].section].pages;
+        let at = pages.iter().position(|&p| p == page).unwrap_or(0);
+        (at.checked_sub(1).map(|i| pages[i]), pages.get(at + 1).copied())
+    }
+
+    /// The chain of sections from the home page down to `section`.
+    pub fn ancestors(&self, section: SectionId) -> Vec<SectionId> {
+        let mut chain = vec![section];
+        while let Some(parent) = self.sections[*chain.last().unwrap()].parent {
+            chain.push(parent);
+        }
+        chain.reverse();
+        chain
+    }
+
+    /// Resolves a link written in `from` (a source path) to another source file, if it is one.
+    /// Returns `(target source path, site path)`.
+    pub fn resolve_source_link(&self, from: &Path, target: &str) -> Option<(PathBuf, String)> {
+        let joined = normalize_path(&from.parent().unwrap_or(Path::new("")).join(target))?;
+        let path = self.paths_by_source.get(&joined)?;
+        Some((joined, path.clone()))
+    }
+}
+
+/// `a/./b/../c` → `a/c`, without touching the file system; `None` if it climbs above the start.
+pub fn normalize_path(path: &Path) -> Option<PathBuf> {
+    let mut out = PathBuf::new();
+    for c in path.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                if !out.pop() {
+                    return None;
+                }
+            }
+            Component::Normal(n) => out.push(n),
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out)
+}
+
+pub fn normalize_alias(alias: &str) -> String {
+    let trimmed = alias.trim_matches('/');
+    if trimmed.is_empty() { "/".into() } else { format!("/{trimmed}/") }
+}
+
+enum FileKind {
+    Section,
+    Page,
+    Quiz,
+}
+
+fn file_kind(path: &Path) -> Option<FileKind> {
+    let name = path.file_name()?.to_str()?;
+    if name == SECTION_FILE {
+        return Some(FileKind::Section);
+    }
+    match path.extension()?.to_str()? {
+        "md" => Some(FileKind::Page),
+        "yaml" | "yml" => Some(FileKind::Quiz),
+        _ => None,
+    }
+}
+
+fn is_hidden(path: &Path) -> bool {
+    path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.') || n.ends_with('~'))
+}
+
+enum Parsed {
+    Section { source: SourceFile, meta: FrontMatter, body_start: usize },
+    Page(Page),
+}
+
+/// Parses one file; problems come back beside the result (a quiz can parse with warnings).
+fn parse_file(abs: &Path, rel: PathBuf, kind: FileKind) -> (Option<Parsed>, Vec<Diagnostic>) {
+    match read_and_parse(abs, rel, kind) {
+        Ok(parsed) => parsed,
+        Err(d) => (None, vec![d]),
+    }
+}
+
+fn read_and_parse(abs: &Path, rel: PathBuf, kind: FileKind) -> Result<(Option<Parsed>, Vec<Diagnostic>), Diagnostic> {
+    let bytes = std::fs::read(abs).map_err(|e| Diagnostic::error(&rel, format!("cannot read: {e}")))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        Diagnostic::error(&rel, format!("not UTF-8 text (at byte {})", e.utf8_error().valid_up_to()))
+            .with_hint("save the file as UTF-8")
+    })?;
+    let source = SourceFile { path: rel, text };
+    match kind {
+        FileKind::Quiz => {
+            let (quiz, diagnostics) = quiz::parse(&source.path, &source.text);
+            let errors = diagnostics.iter().any(Diagnostic::is_error);
+            let page = quiz.filter(|_| !errors).map(|quiz| {
+                let meta = FrontMatter {
+                    title: quiz.title.clone(),
+                    description: quiz.description.clone().unwrap_or_default(),
+                    weight: quiz.weight,
+                    ..FrontMatter::default()
+                };
+                Parsed::Page(Page { source, meta, kind: PageKind::Quiz(Box::new(quiz)), path: String::new(), section: 0 })
+            });
+            Ok((page, diagnostics))
+        }
+        FileKind::Section | FileKind::Page => {
+            let (meta, body_start) = parse_front_matter(&source)?;
+            Ok((
+                Some(match kind {
+                    FileKind::Section => Parsed::Section { source, meta, body_start },
+                    _ => Parsed::Page(Page { source, meta, kind: PageKind::Guide { body_start }, path: String::new(), section: 0 }),
+                }),
+                Vec::new(),
+            ))
+        }
+    }
+}
+
+/// Splits `---\nYAML\n---\n` from the top of a Markdown file and parses it.
+pub fn parse_front_matter(source: &SourceFile) -> Result<(FrontMatter, usize), Diagnostic> {
+    let text = source.text.strip_prefix('\u{feff}').unwrap_or(&source.text);
+    let bom = source.text.len() - text.len();
+    let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
+    if text[..first_line_end].trim_end() != "---" {
+        return Err(Diagnostic::error(&source.path, "this page has no front matter")
+            .at_offset(&source.text, bom, first_line_end.saturating_sub(1))
+            .with_hint("start the file with a `---` line, then `title: Your title`, then another `---` line"));
+    }
+    let yaml_start = first_line_end;
+    let mut offset = yaml_start;
+    let mut yaml_end = None;
+    for line in text[yaml_start..].split_inclusive('\n') {
+        if line.trim_end() == "---" {
+            yaml_end = Some((offset, offset + line.len()));
+            break;
+        }
+        offset += line.len();
+    }
+    let Some((yaml_end, body_start)) = yaml_end else {
+        return Err(Diagnostic::error(&source.path, "the front matter is never closed")
+            .at_offset(&source.text, bom, 3)
+            .with_hint("add a line with just `---` after the front matter"));
+    };
+    let yaml = &text[yaml_start..yaml_end];
+    let at = |line: usize, column: usize| {
+        let line_offset = source.text[..bom + yaml_start].matches('\n').count();
+        Location::at_line_col(&source.text, line + line_offset, column, 1)
+    };
+    if yaml.trim().is_empty() {
+        return Err(Diagnostic::error(&source.path, "the front matter is empty")
+            .at(at(1, 1))
+            .with_hint("add at least `title: Your title`"));
+    }
+    let meta: FrontMatter = yaml_serde::from_str(yaml).map_err(|e| {
+        let message = e.to_string();
+        let message = message.split(" at line ").next().unwrap_or(&message).to_string();
+        let mut d = Diagnostic::error(&source.path, format!("invalid front matter: {message}"));
+        if let Some(loc) = e.location() {
+            d = d.at(widen_to_word(at(loc.line(), loc.column())));
+        }
+        match unknown_field_hint(&message) {
+            Some(hint) => d.with_hint(hint),
+            None if message.contains("missing field `title`") => d.with_hint("add `title: Your title`"),
+            None => d.with_hint("front matter is YAML: `key: value` per line; see docs/authoring.md for the keys"),
+        }
+    })?;
+    let mut problems = Vec::new();
+    if meta.title.trim().is_empty() {
+        problems.push(("title", "the title is empty".to_string()));
+    }
+    for (key, value) in [("date", &meta.date), ("updated", &meta.updated)] {
+        if let Some(v) = value
+            && !is_date(v)
+        {
+            problems.push((key, format!("`{v}` is not a date")));
+        }
+    }
+    if let Some((key, why)) = problems.into_iter().next() {
+        return Err(front_matter_error(source, key, why));
+    }
+    Ok((meta, bom + body_start))
+}
+
+/// A diagnostic pointing at the line of `key` in the front matter of `source`.
+pub fn front_matter_error(source: &SourceFile, key: &str, message: impl Into<String>) -> Diagnostic {
+    let needle = format!("\n{key}:");
+    let d = Diagnostic::error(&source.path, message.into());
+    let hint = match key {
+        "date" | "updated" => "write dates as YYYY-MM-DD (optionally with a time, e.g. 2024-05-01T09:00:00Z)",
+        "slug" => "a slug is one URL segment: letters, digits, `-` and `_`",
+        "aliases" => "remove the alias or point it elsewhere",
+        _ => "fix the value in the front matter",
+    };
+    match source.text.find(&needle) {
+        Some(i) => d.at_offset(&source.text, i + 1, key.len()),
+        None => d,
+    }
+    .with_hint(hint)
+}
+
+/// Serde's YAML locations point at the start of a token; underline the whole word there.
+fn widen_to_word(mut loc: Location) -> Location {
+    let rest: String = loc.line_text.chars().skip(loc.column - 1).collect();
+    let word = rest.chars().take_while(|c| !c.is_whitespace() && *c != ':').count();
+    loc.len = word.max(1);
+    loc
+}
+
+fn is_date(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 10
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-'
+        && b[8..10].iter().all(u8::is_ascii_digit)
+        && (b.len() == 10 || b[10] == b'T' || b[10] == b' ')
+}
+
+fn check_slug(slug: &str) -> Result<(), String> {
+    if slug.is_empty() || slug.contains(['/', '\\', '?', '#', '%']) || slug == "." || slug == ".." {
+        Err(format!("`{slug}` cannot be a URL segment"))
+    } else {
+        Ok(())
+    }
+}
+
+fn title_from_name(name: &str) -> String {
+    let mut chars = name.replace(['-', '_'], " ").chars().collect::<Vec<_>>();
+    if let Some(c) = chars.first_mut() {
+        *c = c.to_ascii_uppercase();
+    }
+    chars.into_iter().collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn src(text: &str) -> SourceFile {
+        SourceFile { path: "content/a.md".into(), text: text.into() }
+    }
+
+    #[test]
+    fn front_matter_parses_and_body_follows() {
+        let s = src("---\ntitle: Hi\nweight: 3\ntags: [a]\n---\nBody\n");
+        let (m, start) = parse_front_matter(&s).unwrap();
+        assert_eq!((m.title.as_str(), m.weight), ("Hi", 3));
+        assert_eq!(&s.text[start..], "Body\n");
+    }
+
+    #[test]
+    fn missing_front_matter_points_at_line_one() {
+        let d = parse_front_matter(&src("# Hello\n")).unwrap_err();
+        assert_eq!(d.location.unwrap().line, 1);
+        assert!(d.hint.unwrap().contains("---"));
+    }
+
+    #[test]
+    fn unknown_key_points_at_its_line_with_a_suggestion() {
+        let d = parse_front_matter(&src("---\ntitle: Hi\ndescripton: x\n---\n")).unwrap_err();
+        let loc = d.location.unwrap();
+        assert_eq!((loc.line, loc.column), (3, 1));
+        assert!(d.hint.unwrap().contains("did you mean `description`"));
+    }
+
+    #[test]
+    fn wrong_type_and_malformed_yaml_point_at_their_lines() {
+        let d = parse_front_matter(&src("---\ntitle: Hi\nweight: heavy\n---\n")).unwrap_err();
+        assert_eq!(d.location.unwrap().line, 3);
+        let d = parse_front_matter(&src("---\ntitle: Hi\ntags: [a, b\n---\n")).unwrap_err();
+        assert!(d.location.unwrap().line >= 3);
+    }
+
+    #[test]
+    fn bad_date_is_reported_on_its_line() {
+        let d = parse_front_matter(&src("---\ntitle: Hi\ndate: yesterday\n---\n")).unwrap_err();
+        assert_eq!(d.location.unwrap().line, 3);
+    }
+
+    #[test]
+    fn paths_normalize_without_escaping() {
+        assert_eq!(normalize_path(Path::new("content/a/../b/./c.md")), Some(PathBuf::from("content/b/c.md")));
+        assert_eq!(normalize_path(Path::new("../x")), None);
+    }
+}

@@ -1,0 +1,647 @@
+//! Rendering: Markdown and quizzes to HTML, then every output file through the Tera templates.
+//!
+//! Templates get the config and the navigation tree once (Tera's global context) and only their
+//! own page or section per render, so a page's context stays small however big the site is.
+
+use std::collections::{HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::config::Config;
+use crate::content::{Content, Page, PageId, PageKind, Section, SectionId, normalize_alias};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::markdown::{self, Document, Rendered, TocEntry};
+use crate::quiz;
+use crate::theme::Layers;
+
+/// Where rendered files go: a staging folder on disk, memory for the dev server, or nowhere.
+pub trait Output: Sync {
+    /// `path` is relative to the output root, with `/` separators, e.g. `guides/x/index.html`.
+    fn write(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()>;
+}
+
+/// Swallows everything (for `check`).
+pub struct Discard;
+
+impl Output for Discard {
+    fn write(&self, _path: &str, _bytes: Vec<u8>) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The templates of a site, compiled, and where each came from.
+pub struct Templates {
+    tera: Tera,
+    layers: Layers,
+}
+
+impl Templates {
+    pub fn load(layers: Layers) -> Result<Templates, Vec<Diagnostic>> {
+        let mut diagnostics = Vec::new();
+        let mut sources = Vec::new();
+        for (name, file) in &layers.templates {
+            match file.read().map(String::from_utf8) {
+                Ok(Ok(text)) => sources.push((name.clone(), text)),
+                _ => diagnostics.push(Diagnostic::error(&file.display, "cannot read this template as UTF-8 text")),
+            }
+        }
+        // Each template on its own first, so every syntax error is reported, not only the first.
+        for (name, text) in &sources {
+            let mut alone = Tera::new();
+            if let Err(e) = alone.add_raw_template(name, text)
+                && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
+            {
+                diagnostics.push(template_diagnostic(&e, &layers));
+            }
+        }
+        let mut tera = Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        if diagnostics.is_empty()
+            && let Err(e) = tera.add_raw_templates(sources)
+        {
+            diagnostics.push(template_diagnostic(&e, &layers));
+        }
+        if diagnostics.is_empty() { Ok(Templates { tera, layers }) } else { Err(diagnostics) }
+    }
+
+    pub fn has(&self, name: &str) -> bool {
+        self.tera.contains_template(name)
+    }
+
+    pub fn set_global<T: Serialize + ?Sized>(&mut self, key: &'static str, value: &T) {
+        self.tera.global_context().insert(key, value);
+    }
+
+    /// Renders `template`; an error names the template line and the file being rendered.
+    pub fn render(&self, template: &str, context: &Context, for_file: &Path) -> Result<String, Diagnostic> {
+        self.tera.render(template, context).map_err(|e| {
+            let d = template_diagnostic(&e, &self.layers);
+            let hint = match &d.hint {
+                Some(h) => format!("{h} (while rendering {})", for_file.display()),
+                None => format!("while rendering {}", for_file.display()),
+            };
+            d.with_hint(hint)
+        })
+    }
+
+    pub fn layers(&self) -> &Layers {
+        &self.layers
+    }
+}
+
+fn template_diagnostic(e: &tera::Error, layers: &Layers) -> Diagnostic {
+    match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => {
+            let file = layers.templates.get(r.filename());
+            let display = file.map_or_else(|| PathBuf::from(r.filename()), |f| f.display.clone());
+            let mut message = r.message().to_string();
+            let mut cause = std::error::Error::source(e);
+            while let Some(c) = cause {
+                message.push_str(&format!(": {c}"));
+                cause = c.source();
+            }
+            let mut d = Diagnostic::error(display, format!("template error: {message}"));
+            let source = file.and_then(|f| f.read().ok()).and_then(|b| String::from_utf8(b).ok());
+            if let Some(source) = source {
+                let span = r.span();
+                let len = if span.start_line == span.end_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+                d = d.at(Location::at_line_col(&source, span.start_line, span.start_col + 1, len));
+            }
+            d.with_hint("fix the template; Tera's syntax is described at keats.github.io/tera")
+        }
+        tera::ErrorKind::TemplateNotFound(name) => Diagnostic::error("templates", format!("template `{name}` not found"))
+            .with_hint("add it to templates/, or fix the name in `extends`/`include`"),
+        tera::ErrorKind::MissingParent { current, parent } => {
+            let display = layers.templates.get(current).map_or_else(|| PathBuf::from(current), |f| f.display.clone());
+            Diagnostic::error(display, format!("extends `{parent}`, which does not exist"))
+                .with_hint("fix the name in `{% extends %}` or add the parent template")
+        }
+        _ => Diagnostic::error("templates", format!("template error: {e}")),
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+struct PageSummary<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    kind: &'static str,
+    date: Option<&'a str>,
+    weight: i64,
+}
+
+#[derive(Serialize)]
+struct NavSection<'a> {
+    title: &'a str,
+    url: String,
+    pages: Vec<PageSummary<'a>>,
+    subsections: Vec<NavSection<'a>>,
+}
+
+/// One document's Markdown rendered, plus what templates need beside it.
+struct Body {
+    html: String,
+    toc: Vec<TocEntry>,
+}
+
+/// The site, loaded and ready to render.
+pub struct Site<'a> {
+    pub root: &'a Path,
+    pub config: &'a Config,
+    pub content: &'a Content,
+}
+
+impl<'a> Site<'a> {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.config.base_path(), path)
+    }
+
+    fn summary(&self, id: PageId) -> PageSummary<'a> {
+        let p = &self.content.pages[id];
+        PageSummary {
+            title: &p.meta.title,
+            description: &p.meta.description,
+            url: self.url(&p.path),
+            kind: kind_name(p),
+            date: p.meta.date.as_deref(),
+            weight: p.meta.weight,
+        }
+    }
+
+    fn nav(&self, section: SectionId) -> NavSection<'a> {
+        let s = &self.content.sections[section];
+        NavSection {
+            title: &s.meta.title,
+            url: self.url(&s.path),
+            pages: s.pages.iter().map(|&p| self.summary(p)).collect(),
+            subsections: s.subsections.iter().map(|&c| self.nav(c)).collect(),
+        }
+    }
+
+    fn breadcrumbs(&self, section: SectionId) -> Vec<Link> {
+        self.content
+            .ancestors(section)
+            .into_iter()
+            .map(|s| Link { title: self.content.sections[s].meta.title.clone(), url: self.url(&self.content.sections[s].path) })
+            .collect()
+    }
+
+    fn page_link(&self, id: PageId) -> Link {
+        let p = &self.content.pages[id];
+        Link { title: p.meta.title.clone(), url: self.url(&p.path) }
+    }
+}
+
+/// The navigation tree, from the home page down, for the templates' global context.
+pub fn nav_tree(site: &Site) -> impl Serialize {
+    site.nav(0)
+}
+
+fn kind_name(p: &Page) -> &'static str {
+    match p.kind {
+        PageKind::Guide { .. } => "guide",
+        PageKind::Quiz(_) => "quiz",
+    }
+}
+
+struct SiteResolver<'a> {
+    site: &'a Site<'a>,
+    quizzes: &'a HashMap<String, String>,
+}
+
+impl markdown::Resolver for SiteResolver<'_> {
+    fn source_url(&self, from: &Path, target: &str) -> Option<(PathBuf, String)> {
+        self.site.content.resolve_source_link(from, target).map(|(t, path)| (t, self.site.url(&path)))
+    }
+    fn quiz_html(&self, id: &str) -> Option<String> {
+        self.quizzes.get(id).cloned()
+    }
+}
+
+/// Renders every output file of the site into `out`. Returns every problem found.
+pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Vec<Diagnostic> {
+    let mut diagnostics = Vec::new();
+    let content = site.content;
+    let md_config = &site.config.markdown;
+
+    // Quizzes first: guides embed their HTML.
+    let quiz_results: Vec<(String, Result<String, Diagnostic>, Vec<Diagnostic>)> = content
+        .pages
+        .par_iter()
+        .filter_map(|p| match &p.kind {
+            PageKind::Quiz(q) => Some((p, q)),
+            _ => None,
+        })
+        .map(|(page, q)| {
+            let (html, problems) = render_quiz(site, templates, page, q);
+            (q.id.clone(), html, problems)
+        })
+        .collect();
+    let mut quiz_html = HashMap::new();
+    for (id, html, problems) in quiz_results {
+        diagnostics.extend(problems);
+        match html {
+            Ok(h) => {
+                quiz_html.insert(id, h);
+            }
+            Err(d) => diagnostics.push(d),
+        }
+    }
+    let resolver = SiteResolver { site, quizzes: &quiz_html };
+
+    // Markdown of every page and section, in parallel.
+    let render_doc = |path: &Path, text: &str, body_start: usize| -> Rendered {
+        markdown::render(&Document { path, text, body_start }, md_config, &resolver)
+    };
+    let page_md: Vec<Option<Rendered>> = content
+        .pages
+        .par_iter()
+        .map(|p| match p.kind {
+            PageKind::Guide { body_start } => Some(render_doc(&p.source.path, &p.source.text, body_start)),
+            PageKind::Quiz(_) => None,
+        })
+        .collect();
+    let section_md: Vec<Option<Rendered>> = content
+        .sections
+        .par_iter()
+        .map(|s| s.source.as_ref().map(|src| render_doc(&src.path, &src.text, s.body_start)))
+        .collect();
+
+    // Links to anchors on other pages can be checked only now.
+    let mut anchors_by_source: HashMap<&Path, &HashSet<String>> = HashMap::new();
+    for (p, r) in content.pages.iter().zip(&page_md) {
+        if let Some(r) = r {
+            anchors_by_source.insert(&p.source.path, &r.anchors);
+        }
+    }
+    for (s, r) in content.sections.iter().zip(&section_md) {
+        if let (Some(src), Some(r)) = (&s.source, r) {
+            anchors_by_source.insert(&src.path, &r.anchors);
+        }
+    }
+    let docs = content.pages.iter().map(|p| &p.source).zip(&page_md).chain(
+        content.sections.iter().zip(&section_md).filter_map(|(s, r)| s.source.as_ref().map(|src| (src, r))),
+    );
+    for (src, rendered) in docs {
+        let Some(rendered) = rendered else { continue };
+        diagnostics.extend(rendered.diagnostics.iter().cloned());
+        for link in rendered.links.iter().filter(|l| !l.anchor.is_empty()) {
+            if let Some(anchors) = anchors_by_source.get(link.target.as_path())
+                && !anchors.contains(&link.anchor)
+            {
+                diagnostics.push(
+                    Diagnostic::error(&src.path, format!("{} has no heading `#{}`", link.target.display(), link.anchor))
+                        .at_offset(&src.text, link.offset, link.len)
+                        .with_hint(markdown::hint_for_anchor(&link.anchor, anchors)),
+                );
+            }
+        }
+    }
+
+    let bodies = |r: &Option<Rendered>| -> Body {
+        match r {
+            Some(r) => Body { html: r.html.clone(), toc: r.toc.clone() },
+            None => Body { html: String::new(), toc: Vec::new() },
+        }
+    };
+
+    // Every page through its template, in parallel; files go straight to the output.
+    let page_errors: Vec<Diagnostic> = content
+        .pages
+        .par_iter()
+        .enumerate()
+        .filter_map(|(id, page)| {
+            let body = bodies(&page_md[id]);
+            let quiz = match &page.kind {
+                PageKind::Quiz(q) => quiz_html.get(&q.id).map(String::as_str),
+                _ => None,
+            };
+            render_page(site, templates, id, body, quiz, out).err()
+        })
+        .collect();
+    diagnostics.extend(page_errors);
+
+    let section_errors: Vec<Diagnostic> = content
+        .sections
+        .par_iter()
+        .enumerate()
+        .filter_map(|(id, section)| render_section(site, templates, id, section, bodies(&section_md[id]), out).err())
+        .collect();
+    diagnostics.extend(section_errors);
+
+    if let Err(d) = render_site_files(site, templates, out) {
+        diagnostics.extend(d);
+    }
+    diagnostics
+}
+
+fn write(out: &dyn Output, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+    out.write(path, bytes).map_err(|e| Diagnostic::error(path, format!("cannot write the output file: {e}")))
+}
+
+/// `/guides/x/` → `guides/x/index.html`.
+pub fn output_file(site_path: &str) -> String {
+    format!("{}index.html", site_path.trim_start_matches('/'))
+}
+
+fn base_context(site: &Site, current_path: &str, section: SectionId) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("current_url", &site.url(current_path));
+    ctx.insert("current_path", current_path);
+    ctx.insert("breadcrumbs", &site.breadcrumbs(section));
+    // The top-level section this page lives under, so navigation can mark it.
+    let top = site.content.ancestors(section).get(1).copied();
+    ctx.insert("current_section_url", &top.map(|s| site.url(&site.content.sections[s].path)));
+    ctx
+}
+
+#[derive(Serialize)]
+struct PageContext<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    path: &'a str,
+    kind: &'static str,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    show_toc: bool,
+    date: Option<&'a str>,
+    updated: Option<&'a str>,
+    tags: Vec<Link>,
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    prev: Option<Link>,
+    next: Option<Link>,
+    section: Link,
+    source: String,
+}
+
+fn render_page(
+    site: &Site,
+    templates: &Templates,
+    id: PageId,
+    body: Body,
+    quiz_html: Option<&str>,
+    out: &dyn Output,
+) -> Result<(), Diagnostic> {
+    let page = &site.content.pages[id];
+    let (prev, next) = site.content.neighbours(id);
+    let section = &site.content.sections[page.section];
+    let template = match (&page.meta.template, &page.kind) {
+        (Some(t), _) => t.as_str(),
+        (None, PageKind::Quiz(_)) => "quiz.html",
+        (None, PageKind::Guide { .. }) => "page.html",
+    };
+    if !templates.has(template) {
+        return Err(crate::content::front_matter_error(&page.source, "template", format!("there is no template `{template}`"))
+            .with_hint("add it under templates/, or remove `template:` to use page.html"));
+    }
+    let min = site.config.markdown.toc_min_headings;
+    let ctx_page = PageContext {
+        title: &page.meta.title,
+        description: &page.meta.description,
+        url: site.url(&page.path),
+        path: &page.path,
+        kind: kind_name(page),
+        content: quiz_html.unwrap_or(&body.html),
+        show_toc: min > 0 && body.toc.iter().filter(|t| t.level >= 2).count() >= min,
+        toc: &body.toc,
+        date: page.meta.date.as_deref(),
+        updated: page.meta.updated.as_deref(),
+        tags: page.meta.tags.iter().map(|t| tag_link(site, t)).collect(),
+        extra: &page.meta.extra,
+        prev: prev.map(|p| site.page_link(p)),
+        next: next.map(|p| site.page_link(p)),
+        section: Link { title: section.meta.title.clone(), url: site.url(&section.path) },
+        source: page.source.path.display().to_string(),
+    };
+    let mut ctx = base_context(site, &page.path, page.section);
+    ctx.insert("page", &ctx_page);
+    let html = templates.render(template, &ctx, &page.source.path)?;
+    write(out, &output_file(&page.path), html.into_bytes())
+}
+
+#[derive(Serialize)]
+struct SectionContext<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    path: &'a str,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    extra: &'a serde_json::Map<String, serde_json::Value>,
+    pages: Vec<PageSummary<'a>>,
+    subsections: Vec<NavSection<'a>>,
+}
+
+fn render_section(
+    site: &Site,
+    templates: &Templates,
+    id: SectionId,
+    section: &Section,
+    body: Body,
+    out: &dyn Output,
+) -> Result<(), Diagnostic> {
+    let ctx_section = SectionContext {
+        title: &section.meta.title,
+        description: &section.meta.description,
+        url: site.url(&section.path),
+        path: &section.path,
+        content: &body.html,
+        toc: &body.toc,
+        extra: &section.meta.extra,
+        pages: section.pages.iter().map(|&p| site.summary(p)).collect(),
+        subsections: section.subsections.iter().map(|&s| site.nav(s)).collect(),
+    };
+    let template = match (&section.meta.template, section.parent) {
+        (Some(t), _) => t.as_str(),
+        (None, None) => "index.html",
+        (None, Some(_)) => "section.html",
+    };
+    let file = section.source.as_ref().map_or_else(|| PathBuf::from("content"), |s| s.path.clone());
+    if !templates.has(template) {
+        let d = match &section.source {
+            Some(src) => crate::content::front_matter_error(src, "template", format!("there is no template `{template}`")),
+            None => Diagnostic::error(&file, format!("there is no template `{template}`")),
+        };
+        return Err(d.with_hint("add it under templates/, or remove `template:`"));
+    }
+    let mut ctx = base_context(site, &section.path, id);
+    ctx.insert("section", &ctx_section);
+    let html = templates.render(template, &ctx, &file)?;
+    write(out, &output_file(&section.path), html.into_bytes())
+}
+
+fn tag_link(site: &Site, tag: &str) -> Link {
+    Link { title: tag.to_string(), url: site.url(&format!("/tags/{}/", markdown::slugify(tag))) }
+}
+
+/// Quiz page fragment: the theme's `partials/quiz.html` over the quiz's view.
+fn render_quiz(site: &Site, templates: &Templates, page: &Page, q: &quiz::Quiz) -> (Result<String, Diagnostic>, Vec<Diagnostic>) {
+    let md = |text: &str, inline: bool| markdown::render_fragment(text, inline, &site.config.markdown);
+    let link = |target: &str| {
+        let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+        let (src, path) = site.content.resolve_source_link(&page.source.path, file)?;
+        let title = site
+            .content
+            .pages
+            .iter()
+            .find(|p| p.source.path == src)
+            .map(|p| p.meta.title.clone())
+            .unwrap_or_default();
+        let url = site.url(&path);
+        Some((if anchor.is_empty() { url } else { format!("{url}#{anchor}") }, title))
+    };
+    let mut problems = Vec::new();
+    for (target, offset) in q.outcome_links() {
+        if link(&target).is_none() {
+            problems.push(
+                Diagnostic::error(&page.source.path, format!("link to a missing file: {target}"))
+                    .at_offset(&page.source.text, offset, target.len())
+                    .with_hint("outcome links are relative to the quiz file, e.g. ../guides/boundaries.md"),
+            );
+        }
+    }
+    let view = quiz::view(q, &site.url(&page.path), &md, &link);
+    let mut ctx = Context::new();
+    ctx.insert("quiz", &view);
+    (templates.render("partials/quiz.html", &ctx, &page.source.path), problems)
+}
+
+#[derive(Serialize)]
+struct FeedEntry<'a> {
+    #[serde(flatten)]
+    summary: PageSummary<'a>,
+    absolute_url: String,
+    updated: &'a str,
+}
+
+/// Sitemap, feed, robots.txt, 404, tag listings, aliases and the search index.
+fn render_site_files(site: &Site, templates: &Templates, out: &dyn Output) -> Result<(), Vec<Diagnostic>> {
+    let mut problems = Vec::new();
+    let content = site.content;
+    let mut run = |template: &str, ctx: Context, file: &str| {
+        match templates.render(template, &ctx, Path::new(file)).and_then(|s| write(out, file, s.into_bytes())) {
+            Ok(()) => {}
+            Err(d) => problems.push(d),
+        }
+    };
+
+    let mut urls: Vec<(String, Option<&str>)> =
+        content.sections.iter().map(|s| (site.config.absolute_url(&site.url(&s.path)), None)).collect();
+    urls.extend(content.pages.iter().map(|p| {
+        (site.config.absolute_url(&site.url(&p.path)), p.meta.updated.as_deref().or(p.meta.date.as_deref()))
+    }));
+    urls.sort();
+    let mut ctx = Context::new();
+    ctx.insert(
+        "entries",
+        &urls.iter().map(|(u, d)| serde_json::json!({ "url": u, "updated": d })).collect::<Vec<_>>(),
+    );
+    run("sitemap.xml", ctx, "sitemap.xml");
+
+    let mut ctx = Context::new();
+    ctx.insert("sitemap_url", &site.config.absolute_url(&site.url("/sitemap.xml")));
+    run("robots.txt", ctx, "robots.txt");
+
+    let mut ctx = base_context(site, "/404.html", 0);
+    ctx.insert("current_url", &site.url("/404.html"));
+    run("404.html", ctx, "404.html");
+
+    // The feed: guides, newest first when dated, else in reading order.
+    let mut guides: Vec<PageId> =
+        (0..content.pages.len()).filter(|&i| matches!(content.pages[i].kind, PageKind::Guide { .. })).collect();
+    guides.sort_by(|&a, &b| {
+        let (a, b) = (&content.pages[a].meta, &content.pages[b].meta);
+        b.updated.as_ref().or(b.date.as_ref()).cmp(&a.updated.as_ref().or(a.date.as_ref()))
+    });
+    let fallback_date = "1970-01-01T00:00:00Z";
+    let entries: Vec<FeedEntry> = guides
+        .iter()
+        .map(|&id| {
+            let p = &content.pages[id];
+            FeedEntry {
+                summary: site.summary(id),
+                absolute_url: site.config.absolute_url(&site.url(&p.path)),
+                updated: p.meta.updated.as_deref().or(p.meta.date.as_deref()).unwrap_or(fallback_date),
+            }
+        })
+        .collect();
+    let mut ctx = Context::new();
+    ctx.insert("feed_url", &site.config.absolute_url(&site.url("/atom.xml")));
+    ctx.insert("home_url", &site.config.absolute_url(&site.url("/")));
+    ctx.insert("updated", &entries.iter().map(|e| e.updated).max().unwrap_or(fallback_date));
+    ctx.insert("entries", &entries);
+    run("atom.xml", ctx, "atom.xml");
+
+    // Tags.
+    if !content.tags.is_empty() {
+        let tags: Vec<serde_json::Value> = content
+            .tags
+            .iter()
+            .map(|(name, pages)| {
+                let link = tag_link(site, name);
+                serde_json::json!({ "name": name, "url": link.url, "count": pages.len() })
+            })
+            .collect();
+        let mut ctx = base_context(site, "/tags/", 0);
+        ctx.insert("tags", &tags);
+        run("tags.html", ctx, "tags/index.html");
+        for (name, pages) in &content.tags {
+            let path = format!("/tags/{}/", markdown::slugify(name));
+            let mut ctx = base_context(site, &path, 0);
+            ctx.insert("tag", &serde_json::json!({ "name": name, "url": site.url(&path) }));
+            ctx.insert("pages", &pages.iter().map(|&p| site.summary(p)).collect::<Vec<_>>());
+            run("tag.html", ctx, &output_file(&path));
+        }
+    }
+
+    // Aliases: small pages that send readers on.
+    for page in &content.pages {
+        for alias in &page.meta.aliases {
+            let path = normalize_alias(alias);
+            let mut ctx = Context::new();
+            ctx.insert("target", &site.url(&page.path));
+            ctx.insert("title", &page.meta.title);
+            run("alias.html", ctx, &output_file(&path));
+        }
+    }
+
+    // Search index: titles, descriptions and headings, small enough to fetch on first search.
+    let index: Vec<serde_json::Value> = content
+        .pages
+        .iter()
+        .map(|p| {
+            serde_json::json!({
+                "t": p.meta.title,
+                "u": site.url(&p.path),
+                "d": p.meta.description,
+                "s": content.sections[p.section].meta.title,
+            })
+        })
+        .collect();
+    if let Err(d) = write(out, "search-index.json", serde_json::to_vec(&index).unwrap_or_default()) {
+        problems.push(d);
+    }
+
+    // Static files: theme layers first, the site's own last.
+    for (rel, file) in &templates.layers().statics {
+        match file.read() {
+            Ok(bytes) => {
+                if let Err(d) = write(out, rel, bytes) {
+                    problems.push(d);
+                }
+            }
+            Err(e) => problems.push(Diagnostic::error(&file.display, format!("cannot read: {e}"))),
+        }
+    }
+    if problems.is_empty() { Ok(()) } else { Err(problems) }
+}

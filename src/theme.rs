@@ -1,0 +1,135 @@
+//! Themes: the default theme embedded in the binary, a theme folder on disk, and the site's own
+//! `templates/` and `static/`, layered so that each overrides the one before file by file.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use include_dir::{Dir, include_dir};
+
+use crate::diagnostic::Diagnostic;
+
+/// The default theme, as it is in `themes/default/` when tandem was built.
+pub static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/themes/default");
+pub const DEFAULT_THEME_NAME: &str = "default";
+
+/// Where a theme file comes from, for messages and for copying.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// Inside the binary; the path is relative to the theme folder.
+    Embedded(&'static [u8]),
+    /// On disk, absolute.
+    Disk(PathBuf),
+}
+
+#[derive(Debug, Clone)]
+pub struct ThemeFile {
+    /// What messages call it: `templates/page.html`, `themes/x/templates/page.html`, or
+    /// `(built-in theme) templates/page.html`.
+    pub display: PathBuf,
+    pub origin: Origin,
+}
+
+impl ThemeFile {
+    pub fn read(&self) -> std::io::Result<Vec<u8>> {
+        match &self.origin {
+            Origin::Embedded(bytes) => Ok(bytes.to_vec()),
+            Origin::Disk(path) => std::fs::read(path),
+        }
+    }
+}
+
+/// The resolved set of templates and static files, keyed by their path in their layer
+/// (`page.html`, `partials/quiz.html`; `style.css`).
+#[derive(Debug, Clone, Default)]
+pub struct Layers {
+    pub templates: BTreeMap<String, ThemeFile>,
+    pub statics: BTreeMap<String, ThemeFile>,
+}
+
+impl Layers {
+    pub fn resolve(root: &Path, theme: &str) -> Result<Layers, Diagnostic> {
+        let mut layers = Layers::default();
+        add_embedded(&DEFAULT_THEME, "templates", &mut layers.templates);
+        add_embedded(&DEFAULT_THEME, "static", &mut layers.statics);
+        let theme_dir = root.join("themes").join(theme);
+        if theme_dir.is_dir() {
+            let display = PathBuf::from("themes").join(theme);
+            add_disk(&theme_dir.join("templates"), &display.join("templates"), &mut layers.templates);
+            add_disk(&theme_dir.join("static"), &display.join("static"), &mut layers.statics);
+        } else if theme != DEFAULT_THEME_NAME {
+            return Err(Diagnostic::error("site.toml", format!("the theme `{theme}` is not in themes/"))
+                .with_hint(format!("create themes/{theme}/templates/, or set `theme = \"default\"`")));
+        }
+        add_disk(&root.join("templates"), Path::new("templates"), &mut layers.templates);
+        add_disk(&root.join("static"), Path::new("static"), &mut layers.statics);
+        Ok(layers)
+    }
+}
+
+fn add_embedded(theme: &'static Dir<'static>, sub: &str, into: &mut BTreeMap<String, ThemeFile>) {
+    let Some(dir) = theme.get_dir(sub) else { return };
+    let mut stack = vec![dir];
+    while let Some(dir) = stack.pop() {
+        stack.extend(dir.dirs());
+        for file in dir.files() {
+            let rel = file.path().strip_prefix(sub).unwrap_or(file.path());
+            let key = slash_path(rel);
+            into.insert(
+                key,
+                ThemeFile {
+                    display: Path::new("(built-in theme)").join(file.path()),
+                    origin: Origin::Embedded(file.contents()),
+                },
+            );
+        }
+    }
+}
+
+fn add_disk(dir: &Path, display: &Path, into: &mut BTreeMap<String, ThemeFile>) {
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+        let name = entry.file_name().to_string_lossy();
+        if !entry.file_type().is_file() || name.starts_with('.') || name.ends_with('~') {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+        into.insert(
+            slash_path(rel),
+            ThemeFile { display: display.join(rel), origin: Origin::Disk(entry.path().to_path_buf()) },
+        );
+    }
+}
+
+fn slash_path(p: &Path) -> String {
+    p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+/// Writes the default theme's files under `dir` (for `tandem init`).
+pub fn extract_default_theme(dir: &Path) -> std::io::Result<()> {
+    DEFAULT_THEME.extract(dir)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn site_templates_override_the_embedded_theme() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("templates")).unwrap();
+        std::fs::write(root.path().join("templates/page.html"), "mine").unwrap();
+        let layers = Layers::resolve(root.path(), "default").unwrap();
+        let page = &layers.templates["page.html"];
+        assert_eq!(page.display, PathBuf::from("templates/page.html"));
+        assert_eq!(page.read().unwrap(), b"mine");
+        assert!(matches!(layers.templates["base.html"].origin, Origin::Embedded(_)));
+    }
+
+    #[test]
+    fn an_unknown_theme_is_an_error() {
+        let root = tempfile::tempdir().unwrap();
+        assert!(Layers::resolve(root.path(), "nope").is_err());
+    }
+}
