@@ -130,9 +130,13 @@ impl Content {
         let mut section_by_dir: HashMap<PathBuf, SectionId> = HashMap::new();
         content.section_for_dir(Path::new(CONTENT_DIR), &mut section_by_dir);
         let mut pending_pages = Vec::new();
+        let mut unparsed = Vec::new();
         for (rel, (parsed, found)) in parsed {
             diagnostics.extend(found);
-            let Some(parsed) = parsed else { continue };
+            let Some(parsed) = parsed else {
+                unparsed.push(rel);
+                continue;
+            };
             let dir = rel.parent().unwrap_or(Path::new(CONTENT_DIR)).to_path_buf();
             match parsed {
                 Parsed::Section { source, meta, body_start } => {
@@ -164,6 +168,18 @@ impl Content {
         }
 
         content.index(&mut diagnostics);
+        // A file that failed to parse still has its URL, so links to it don't raise a second error.
+        for rel in unparsed {
+            let dir = rel.parent().unwrap_or(Path::new(CONTENT_DIR)).to_path_buf();
+            let section = content.section_for_dir(&dir, &mut section_by_dir);
+            let path = if rel.file_name().is_some_and(|n| n == SECTION_FILE) {
+                content.sections[section].path.clone()
+            } else {
+                let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
+                format!("{}{stem}/", content.sections[section].path)
+            };
+            content.paths_by_source.insert(rel, path);
+        }
         (content, diagnostics)
     }
 

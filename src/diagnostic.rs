@@ -123,7 +123,7 @@ impl Diagnostic {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let path = self.position();
+        let path = self.file.display().to_string();
         let mut report = Vec::new();
         match &self.location {
             Some(loc) => {
@@ -145,9 +145,7 @@ impl Diagnostic {
                 );
             }
             None => {
-                report.push(level.primary_title(&self.message).element(
-                    annotate_snippets::Origin::path(&path),
-                ));
+                report.push(level.primary_title(&self.message).element(annotate_snippets::Origin::path(&path)));
             }
         }
         if let Some(hint) = &self.hint {

@@ -363,7 +363,7 @@ mod tests {
         assert_eq!(r.quizzes, ["q", "nope"]);
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!(r.diagnostics[0].location.as_ref().unwrap().line, 8);
-        assert!(r.html.contains("<code>{{ quiz(id=&quot;q&quot;) }}</code>"), "{}", r.html);
+        assert!(r.html.contains("<code>{{ quiz(id=\"q\") }}</code>"), "{}", r.html);
     }
 
     #[test]

@@ -1,0 +1,159 @@
+//! Building fixture sites and reading the HTML they produce.
+
+mod common;
+use common::Fixture;
+
+#[test]
+fn builds_pages_sections_and_site_files() {
+    let f = Fixture::new();
+    let run = f.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("built 4 pages and 0 quizzes in"), "summary line: {}", run.stdout);
+    for file in [
+        "index.html",
+        "guides/index.html",
+        "guides/one/index.html",
+        "guides/two/index.html",
+        "old-two/index.html",
+        "tags/index.html",
+        "tags/basics/index.html",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "atom.xml",
+        "style.css",
+        ".tandem-output",
+    ] {
+        assert!(f.path("public").join(file).is_file(), "missing {file}");
+    }
+    let one = f.read("public/guides/one/index.html");
+    assert!(one.contains(r#"<h2 id="start-here">"#), "heading id: {one}");
+    assert!(one.contains(r#"href="/guides/two/#the-end""#), "rewritten link: {one}");
+    assert!(one.contains(r#"rel="next" href="/guides/two/""#), "next link: {one}");
+    assert!(one.contains(r#"aria-current="page""#), "current page marked: {one}");
+    assert!(one.contains(r#"href="/tags/basics/""#), "tag link: {one}");
+    let home = f.read("public/index.html");
+    assert!(home.contains(r#"href="/guides/one/""#), "{home}");
+    assert!(f.read("public/old-two/index.html").contains("url=/guides/two/"));
+    let sitemap = f.read("public/sitemap.xml");
+    assert!(sitemap.contains("<loc>https://example.org/guides/one/</loc>"), "{sitemap}");
+    let feed = f.read("public/atom.xml");
+    assert!(feed.contains("<title>One</title>") && feed.contains("https://example.org/guides/two/"), "{feed}");
+    assert!(f.read("public/robots.txt").contains("Sitemap: https://example.org/sitemap.xml"));
+}
+
+#[test]
+fn pages_sort_by_weight_then_title_with_prev_next() {
+    let f = Fixture::new();
+    f.write("content/guides/a.md", "---\ntitle: Zebra\nweight: 1\n---\nz\n");
+    f.write("content/guides/b.md", "---\ntitle: Apple\nweight: 1\n---\na\n");
+    assert_eq!(f.build().code, 0);
+    let section = f.read("public/guides/index.html");
+    let pos = |t: &str| section.find(&format!(">{t}</a>")).unwrap_or_else(|| panic!("{t} in {section}"));
+    assert!(pos("Apple") < pos("One") && pos("One") < pos("Zebra") && pos("Zebra") < pos("Two"));
+    let apple = f.read("public/guides/b/index.html");
+    assert!(apple.contains(r#"rel="next" href="/guides/one/""#), "{apple}");
+}
+
+#[test]
+fn drafts_only_with_the_flag() {
+    let f = Fixture::new();
+    f.write("content/guides/wip.md", "---\ntitle: WIP\ndraft: true\n---\nsoon\n");
+    assert_eq!(f.build().code, 0);
+    assert!(!f.path("public/guides/wip/index.html").exists());
+    assert_eq!(f.tandem(&["build", "--drafts"]).code, 0);
+    assert!(f.path("public/guides/wip/index.html").exists());
+}
+
+#[test]
+fn markdown_extensions_and_toc() {
+    let f = Fixture::new();
+    f.write(
+        "content/guides/rich.md",
+        "---\ntitle: Rich\n---\n## A\n\n## B\n\n### B1\n\n## C\n\n| x | y |\n|---|---|\n| 1 | 2 |\n\n- [ ] task\n\n~~old~~ \"quoted\"[^n]\n\n[^n]: A note.\n",
+    );
+    assert_eq!(f.build().code, 0);
+    let html = f.read("public/guides/rich/index.html");
+    for needle in ["<table>", "type=\"checkbox\"", "<del>old</del>", "“quoted”", "footnote", "class=\"toc\"", "href=\"#b1\""] {
+        assert!(html.contains(needle), "missing {needle}");
+    }
+}
+
+#[test]
+fn site_templates_and_static_override_the_theme() {
+    let f = Fixture::new();
+    f.write("templates/page.html", "<p>custom {{ page.title }}</p>");
+    f.write("static/style.css", "/* mine */");
+    f.write("static/img/logo.svg", "<svg/>");
+    assert_eq!(f.build().code, 0);
+    assert_eq!(f.read("public/guides/one/index.html"), "<p>custom One</p>");
+    assert_eq!(f.read("public/style.css"), "/* mine */");
+    assert_eq!(f.read("public/img/logo.svg"), "<svg/>");
+}
+
+#[test]
+fn base_url_with_a_path_prefixes_every_link() {
+    let f = Fixture::new();
+    assert_eq!(f.tandem(&["build", "--base-url", "https://example.org/docs/"]).code, 0);
+    let one = f.read("public/guides/one/index.html");
+    assert!(one.contains(r#"href="/docs/guides/two/#the-end""#), "{one}");
+    assert!(one.contains(r#"href="/docs/style.css""#), "{one}");
+}
+
+#[test]
+fn output_flag_and_rebuild_replace_the_previous_output() {
+    let f = Fixture::new();
+    assert_eq!(f.tandem(&["build", "--output", f.path("out").to_str().unwrap()]).code, 0);
+    assert!(f.path("out/guides/one/index.html").exists());
+    std::fs::remove_file(f.path("content/guides/two.md")).unwrap();
+    f.write("content/guides/one.md", "---\ntitle: One\n---\nalone\n");
+    assert_eq!(f.tandem(&["build", "--output", f.path("out").to_str().unwrap()]).code, 0);
+    assert!(!f.path("out/guides/two/index.html").exists(), "stale page removed");
+    let leftovers: Vec<_> = std::fs::read_dir(f.dir.path())
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("tandem-staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "staging folders left behind");
+}
+
+#[test]
+fn check_writes_nothing() {
+    let f = Fixture::new();
+    let run = f.tandem(&["check"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!f.path("public").exists());
+}
+
+#[test]
+fn init_makes_a_site_that_builds_anywhere() {
+    let f = Fixture::empty();
+    let run = f.tandem(&["init", "new-site"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(["build", "--root"])
+        .arg(f.path("new-site"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(f.path("new-site/public/guides/first-steps/index.html").exists());
+    assert!(f.path("new-site/public/quizzes/check-yourself/index.html").exists());
+    assert_eq!(f.tandem(&["init", "new-site"]).code, 1, "refuses a folder that is not empty");
+}
+
+#[test]
+fn bad_usage_exits_2() {
+    let f = Fixture::new();
+    assert_eq!(f.tandem(&["build", "--no-such-flag"]).code, 2);
+    assert_eq!(f.tandem(&["frobnicate"]).code, 2);
+}
+
+#[test]
+fn every_command_has_help() {
+    let f = Fixture::new();
+    for cmd in ["build", "check", "init"] {
+        let run = f.tandem(&[cmd, "--help"]);
+        assert_eq!(run.code, 0);
+        assert!(run.stdout.contains("--root"), "{cmd}: {}", run.stdout);
+    }
+}

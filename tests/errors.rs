@@ -1,0 +1,165 @@
+//! Every kind of bad input: a message with file and line, exit code 1, the old output intact.
+
+mod common;
+use common::Fixture;
+
+/// Builds a good site, breaks it with `breakage`, builds again and checks what an author sees.
+fn assert_fails(breakage: impl FnOnce(&Fixture), file: &str, line: Option<usize>, words: &str) -> String {
+    let f = Fixture::new();
+    assert_eq!(f.build().code, 0, "the fixture builds");
+    let before = f.snapshot("public");
+    breakage(&f);
+    let run = f.build();
+    assert_eq!(run.code, 1, "exit code; stderr: {}", run.stderr);
+    let place = match line {
+        Some(l) => format!("{file}:{l}:"),
+        None => file.to_string(),
+    };
+    assert!(run.stderr.contains(&place), "expected {place} in:\n{}", run.stderr);
+    assert!(run.stderr.contains(words), "expected {words:?} in:\n{}", run.stderr);
+    assert_eq!(f.snapshot("public"), before, "the previous output survived");
+    let check = f.tandem(&["check"]);
+    assert_eq!(check.code, 1, "check fails too: {}", check.stdout);
+    assert!(check.stderr.contains(&place), "check reports {place}:\n{}", check.stderr);
+    run.stderr
+}
+
+#[test]
+fn no_front_matter() {
+    let err = assert_fails(|f| f.write("content/guides/one.md", "# One\n"), "content/guides/one.md", Some(1), "no front matter");
+    assert!(err.contains("# One"), "shows the line: {err}");
+    assert!(err.contains("help"), "says what to do: {err}");
+}
+
+#[test]
+fn malformed_yaml() {
+    assert_fails(
+        |f| f.write("content/guides/one.md", "---\ntitle: One\ntags: [a, b\n---\nx\n"),
+        "content/guides/one.md",
+        None,
+        "invalid front matter",
+    );
+}
+
+#[test]
+fn unknown_key_with_suggestion() {
+    let err = assert_fails(
+        |f| f.write("content/guides/one.md", "---\ntitle: One\nwieght: 3\n---\nx\n"),
+        "content/guides/one.md",
+        Some(3),
+        "did you mean `weight`",
+    );
+    assert!(err.contains("wieght: 3"), "{err}");
+}
+
+#[test]
+fn unknown_key_in_site_toml() {
+    assert_fails(|f| f.write("site.toml", "title = \"x\"\nbase_ulr = \"y\"\n"), "site.toml", Some(2), "did you mean `base_url`");
+}
+
+#[test]
+fn wrong_type() {
+    assert_fails(
+        |f| f.write("content/guides/one.md", "---\ntitle: One\nweight: heavy\n---\nx\n"),
+        "content/guides/one.md",
+        Some(3),
+        "invalid front matter",
+    );
+}
+
+#[test]
+fn broken_link() {
+    let err = assert_fails(
+        |f| f.write("content/guides/one.md", "---\ntitle: One\n---\nSee\n[gone](gone.md).\n"),
+        "content/guides/one.md",
+        Some(5),
+        "missing file: gone.md",
+    );
+    assert!(err.contains("[gone](gone.md)"), "{err}");
+}
+
+#[test]
+fn broken_anchor() {
+    assert_fails(
+        |f| f.write("content/guides/one.md", "---\ntitle: One\n---\n\n[two](two.md#the-ned)\n"),
+        "content/guides/one.md",
+        Some(5),
+        "did you mean `#the-end`",
+    );
+}
+
+#[test]
+fn duplicate_url() {
+    assert_fails(
+        |f| f.write("content/guides/three.md", "---\ntitle: Three\nslug: two\n---\nx\n"),
+        "content/guides/",
+        None,
+        "two files want the URL /guides/two/",
+    );
+}
+
+#[test]
+fn missing_template() {
+    assert_fails(
+        |f| f.write("content/guides/one.md", "---\ntitle: One\ntemplate: fancy.html\n---\nx\n"),
+        "content/guides/one.md",
+        Some(3),
+        "no template `fancy.html`",
+    );
+}
+
+#[test]
+fn template_syntax_error() {
+    assert_fails(
+        |f| f.write("templates/page.html", "<h1>{{ page.title }}</h1>\n{% if %}\n"),
+        "templates/page.html",
+        Some(2),
+        "template error",
+    );
+}
+
+#[test]
+fn template_rendering_error() {
+    assert_fails(
+        |f| f.write("templates/page.html", "<h1>{{ page.title }}</h1>\n{{ page.nope.deeper }}\n"),
+        "templates/page.html",
+        Some(2),
+        "while rendering content/guides/",
+    );
+}
+
+#[test]
+fn all_errors_are_reported_not_just_the_first() {
+    let f = Fixture::new();
+    f.write("content/guides/one.md", "---\ntitle: One\nwieght: 1\n---\n");
+    f.write("content/guides/two.md", "---\ntitle: Two\n---\n[x](nope.md)\n");
+    let run = f.build();
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("content/guides/one.md:3:"), "{}", run.stderr);
+    assert!(run.stderr.contains("content/guides/two.md:4:"), "{}", run.stderr);
+    assert!(run.stderr.contains("2 errors"), "{}", run.stderr);
+}
+
+#[test]
+fn output_folder_without_the_marker_is_never_replaced() {
+    let f = Fixture::new();
+    f.write("public/precious.txt", "keep me");
+    let run = f.build();
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("not made by tandem"), "{}", run.stderr);
+    assert_eq!(f.read("public/precious.txt"), "keep me");
+    assert_eq!(f.snapshot("public").len(), 1, "nothing added");
+}
+
+#[test]
+fn output_folder_may_not_be_the_site_or_hold_it() {
+    let f = Fixture::new();
+    for out in [".", ".."] {
+        let target = f.path(out);
+        let run = f.tandem(&["build", "--output", target.to_str().unwrap()]);
+        assert_eq!(run.code, 1, "{out}: {}", run.stderr);
+        assert!(f.path("content/guides/one.md").exists());
+    }
+    let run = f.tandem(&["build", "--output", f.path("content").to_str().unwrap()]);
+    assert_eq!(run.code, 1, "an output folder inside content/ holding files is refused");
+}
