@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::content::Content;
 use crate::diagnostic::{Diagnostic, Report};
-use crate::render::{self, Output, Site, Templates};
+use crate::render::{self, Output, Rendering, Site, Templates};
 use crate::theme::Layers;
 
 /// Proves that tandem made a folder, so it may replace it.
@@ -85,13 +85,16 @@ pub fn load(opts: &Options) -> (Option<Loaded>, Report) {
     (templates.map(|templates| Loaded { config, content, templates }), report)
 }
 
-/// Renders a loaded site into `out`, adding every problem to `report`.
-pub fn render_into(root: &Path, loaded: &mut Loaded, out: &dyn Output, report: &mut Report) {
+/// Renders a loaded site into `out`, adding every problem to `report`. What rendering learned is
+/// returned for the dev server, which re-renders single pages with it.
+pub fn render_into(root: &Path, loaded: &mut Loaded, out: &dyn Output, report: &mut Report) -> Rendering {
     let site = Site { root, config: &loaded.config, content: &loaded.content };
     loaded.templates.set_global("config", &site.config);
     loaded.templates.set_global("base_path", site.config.base_path());
     loaded.templates.set_global("nav", &render::nav_tree(&site));
-    report.extend(render::render_site(&site, &loaded.templates, out));
+    let rendering = render::render_site(&site, &loaded.templates, out);
+    report.extend(rendering.diagnostics(&site));
+    rendering
 }
 
 /// `tandem check`: every validation of a build, writing nothing.

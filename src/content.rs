@@ -82,6 +82,13 @@ pub struct Section {
 pub type PageId = usize;
 pub type SectionId = usize;
 
+/// A Markdown document of the site: a guide page or a section's `_index.md`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DocId {
+    Page(PageId),
+    Section(SectionId),
+}
+
 /// Everything under `content/`, loaded and ordered. Section 0 is the home page.
 #[derive(Debug, Clone, Default)]
 pub struct Content {
@@ -286,6 +293,48 @@ impl Content {
         }
     }
 
+    /// Re-reads the guide or `_index.md` at `rel` (relative to `root`) in place, when the change
+    /// reaches no output but the document's own page: its front matter differs at most in
+    /// `template` and `extra`, which only its own page uses. Every other key shows up elsewhere
+    /// (listings, navigation, breadcrumbs, feed, sitemap, search index, tags, URLs, aliases, order).
+    ///
+    /// Returns the document to re-render, or `None` (content unchanged) when the site must be
+    /// loaded again: the file is new, gone, unreadable, invalid, or changed more than that.
+    pub fn reload_document(&mut self, root: &Path, rel: &Path) -> Option<DocId> {
+        let (kind, doc) = if rel.file_name().is_some_and(|n| n == SECTION_FILE) {
+            let id = self.sections.iter().position(|s| s.source.as_ref().is_some_and(|src| src.path == rel))?;
+            (FileKind::Section, DocId::Section(id))
+        } else {
+            let id = self
+                .pages
+                .iter()
+                .position(|p| p.source.path == rel && matches!(p.kind, PageKind::Guide { .. }))?;
+            (FileKind::Page, DocId::Page(id))
+        };
+        let (Some(parsed), problems) = parse_file(&root.join(rel), rel.to_path_buf(), kind) else { return None };
+        if !problems.is_empty() {
+            return None;
+        }
+        match (parsed, doc) {
+            (Parsed::Page(new), DocId::Page(id)) => {
+                let page = &mut self.pages[id];
+                if !same_outside_page(&page.meta, &new.meta) {
+                    return None;
+                }
+                (page.source, page.meta, page.kind) = (new.source, new.meta, new.kind);
+            }
+            (Parsed::Section { source, meta, body_start }, DocId::Section(id)) => {
+                let section = &mut self.sections[id];
+                if !same_outside_page(&section.meta, &meta) {
+                    return None;
+                }
+                (section.source, section.meta, section.body_start) = (Some(source), meta, body_start);
+            }
+            _ => return None,
+        }
+        Some(doc)
+    }
+
     /// Pages of a section in reading order, with their neighbours.
     pub fn neighbours(&self, page: PageId) -> (Option<PageId>, Option<PageId>) {
         let pages = &self.sections[self.pages[page].section].pages;
@@ -310,6 +359,13 @@ impl Content {
         let path = self.paths_by_source.get(&joined)?;
         Some((joined, path.clone()))
     }
+}
+
+/// Whether two front matters agree on every key that shows anywhere but the document's own page.
+fn same_outside_page(a: &FrontMatter, b: &FrontMatter) -> bool {
+    let FrontMatter { title, description, weight, date, updated, draft, tags, slug, aliases, template: _, extra: _ } = b;
+    (&a.title, &a.description, a.weight, &a.date, &a.updated, a.draft, &a.tags, &a.slug, &a.aliases)
+        == (title, description, *weight, date, updated, *draft, tags, slug, aliases)
 }
 
 /// `a/./b/../c` → `a/c`, without touching the file system; `None` if it climbs above the start.

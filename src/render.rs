@@ -11,7 +11,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::config::Config;
-use crate::content::{Content, Page, PageId, PageKind, Section, SectionId, normalize_alias};
+use crate::content::{Content, DocId, Page, PageId, PageKind, SectionId, normalize_alias};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::markdown::{self, Document, Rendered, TocEntry};
 use crate::quiz;
@@ -147,12 +147,6 @@ struct NavSection<'a> {
     subsections: Vec<NavSection<'a>>,
 }
 
-/// One document's Markdown rendered, plus what templates need beside it.
-struct Body {
-    html: String,
-    toc: Vec<TocEntry>,
-}
-
 /// The site, loaded and ready to render.
 pub struct Site<'a> {
     pub root: &'a Path,
@@ -227,14 +221,133 @@ impl markdown::Resolver for SiteResolver<'_> {
     }
 }
 
-/// Renders every output file of the site into `out`. Returns every problem found.
-pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Vec<Diagnostic> {
-    let mut diagnostics = Vec::new();
-    let content = site.content;
-    let md_config = &site.config.markdown;
+/// What rendering learned about every document, kept after the files are written.
+///
+/// A full build uses it once, for its problems. The dev server keeps it, so that after one page's
+/// text changed it can re-render just that page ([`Rendering::render_document`]) and re-count the
+/// problems of the whole site ([`Rendering::diagnostics`]) without rendering anything else.
+pub struct Rendering {
+    /// Each quiz's HTML by id, as guides embed it and its page shows it.
+    quiz_html: HashMap<String, String>,
+    quiz_problems: Vec<Diagnostic>,
+    /// The Markdown of each page and section, by id (`None` for quizzes and folders without `_index.md`).
+    page_md: Vec<Option<Rendered>>,
+    section_md: Vec<Option<Rendered>>,
+    /// Why a page's or section's template failed, by id.
+    page_errors: Vec<Option<Diagnostic>>,
+    section_errors: Vec<Option<Diagnostic>>,
+    site_file_errors: Vec<Diagnostic>,
+}
 
+/// Renders every output file of the site into `out`.
+pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rendering {
+    let content = site.content;
     // Quizzes first: guides embed their HTML.
-    let quiz_results: Vec<(String, Result<String, Diagnostic>, Vec<Diagnostic>)> = content
+    let (quiz_html, quiz_problems) = render_quizzes(site, templates);
+    // Markdown of every page and section, in parallel.
+    let page_md: Vec<Option<Rendered>> =
+        (0..content.pages.len()).into_par_iter().map(|id| render_markdown(site, &quiz_html, DocId::Page(id))).collect();
+    let section_md: Vec<Option<Rendered>> = (0..content.sections.len())
+        .into_par_iter()
+        .map(|id| render_markdown(site, &quiz_html, DocId::Section(id)))
+        .collect();
+    let mut rendering = Rendering {
+        quiz_html,
+        quiz_problems,
+        page_md,
+        section_md,
+        page_errors: Vec::new(),
+        section_errors: Vec::new(),
+        site_file_errors: Vec::new(),
+    };
+    // Every page through its template, in parallel; files go straight to the output.
+    rendering.page_errors = (0..content.pages.len())
+        .into_par_iter()
+        .map(|id| rendering.render_template(site, templates, DocId::Page(id), out).err())
+        .collect();
+    rendering.section_errors = (0..content.sections.len())
+        .into_par_iter()
+        .map(|id| rendering.render_template(site, templates, DocId::Section(id), out).err())
+        .collect();
+    rendering.site_file_errors = render_site_files(site, templates, out).err().unwrap_or_default();
+    rendering
+}
+
+impl Rendering {
+    /// Every problem of the site: quizzes, Markdown, links and anchors, templates, site files.
+    pub fn diagnostics(&self, site: &Site) -> Vec<Diagnostic> {
+        let content = site.content;
+        let mut diagnostics = self.quiz_problems.clone();
+        // Links to anchors on other pages can be checked only once every page is rendered.
+        let mut anchors_by_source: HashMap<&Path, &HashSet<String>> = HashMap::new();
+        for (p, r) in content.pages.iter().zip(&self.page_md) {
+            if let Some(r) = r {
+                anchors_by_source.insert(&p.source.path, &r.anchors);
+            }
+        }
+        for (s, r) in content.sections.iter().zip(&self.section_md) {
+            if let (Some(src), Some(r)) = (&s.source, r) {
+                anchors_by_source.insert(&src.path, &r.anchors);
+            }
+        }
+        let docs = content.pages.iter().map(|p| &p.source).zip(&self.page_md).chain(
+            content.sections.iter().zip(&self.section_md).filter_map(|(s, r)| s.source.as_ref().map(|src| (src, r))),
+        );
+        for (src, rendered) in docs {
+            let Some(rendered) = rendered else { continue };
+            diagnostics.extend(rendered.diagnostics.iter().cloned());
+            for link in rendered.links.iter().filter(|l| !l.anchor.is_empty()) {
+                if let Some(anchors) = anchors_by_source.get(link.target.as_path())
+                    && !anchors.contains(&link.anchor)
+                {
+                    diagnostics.push(
+                        Diagnostic::error(&src.path, format!("{} has no heading `#{}`", link.target.display(), link.anchor))
+                            .at_offset(&src.text, link.offset, link.len)
+                            .with_hint(markdown::hint_for_anchor(&link.anchor, anchors)),
+                    );
+                }
+            }
+        }
+        diagnostics.extend(self.page_errors.iter().flatten().cloned());
+        diagnostics.extend(self.section_errors.iter().flatten().cloned());
+        diagnostics.extend(self.site_file_errors.iter().cloned());
+        diagnostics
+    }
+
+    /// Re-renders one page or section whose text changed in a way that reaches no other output
+    /// (see [`Content::reload_document`]), with the rest of the site as it was rendered.
+    pub fn render_document(&mut self, site: &Site, templates: &Templates, doc: DocId, out: &dyn Output) {
+        let md = render_markdown(site, &self.quiz_html, doc);
+        match doc {
+            DocId::Page(id) => self.page_md[id] = md,
+            DocId::Section(id) => self.section_md[id] = md,
+        }
+        let error = self.render_template(site, templates, doc, out).err();
+        match doc {
+            DocId::Page(id) => self.page_errors[id] = error,
+            DocId::Section(id) => self.section_errors[id] = error,
+        }
+    }
+
+    /// One page or section through its template, with its Markdown as rendered before.
+    fn render_template(&self, site: &Site, templates: &Templates, doc: DocId, out: &dyn Output) -> Result<(), Diagnostic> {
+        match doc {
+            DocId::Page(id) => {
+                let quiz = match &site.content.pages[id].kind {
+                    PageKind::Quiz(q) => self.quiz_html.get(&q.id).map(String::as_str),
+                    PageKind::Guide { .. } => None,
+                };
+                render_page(site, templates, id, self.page_md[id].as_ref(), quiz, out)
+            }
+            DocId::Section(id) => render_section(site, templates, id, self.section_md[id].as_ref(), out),
+        }
+    }
+}
+
+/// Every quiz's HTML by id, and the problems found on the way.
+fn render_quizzes(site: &Site, templates: &Templates) -> (HashMap<String, String>, Vec<Diagnostic>) {
+    let quiz_results: Vec<(String, Result<String, Diagnostic>, Vec<Diagnostic>)> = site
+        .content
         .pages
         .par_iter()
         .filter_map(|p| match &p.kind {
@@ -246,6 +359,7 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Vec<
             (q.id.clone(), html, problems)
         })
         .collect();
+    let mut diagnostics = Vec::new();
     let mut quiz_html = HashMap::new();
     for (id, html, problems) in quiz_results {
         diagnostics.extend(problems);
@@ -256,92 +370,26 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Vec<
             Err(d) => diagnostics.push(d),
         }
     }
-    let resolver = SiteResolver { site, quizzes: &quiz_html };
+    (quiz_html, diagnostics)
+}
 
-    // Markdown of every page and section, in parallel.
-    let render_doc = |path: &Path, text: &str, body_start: usize| -> Rendered {
-        markdown::render(&Document { path, text, body_start }, md_config, &resolver)
-    };
-    let page_md: Vec<Option<Rendered>> = content
-        .pages
-        .par_iter()
-        .map(|p| match p.kind {
-            PageKind::Guide { body_start } => Some(render_doc(&p.source.path, &p.source.text, body_start)),
-            PageKind::Quiz(_) => None,
-        })
-        .collect();
-    let section_md: Vec<Option<Rendered>> = content
-        .sections
-        .par_iter()
-        .map(|s| s.source.as_ref().map(|src| render_doc(&src.path, &src.text, s.body_start)))
-        .collect();
-
-    // Links to anchors on other pages can be checked only now.
-    let mut anchors_by_source: HashMap<&Path, &HashSet<String>> = HashMap::new();
-    for (p, r) in content.pages.iter().zip(&page_md) {
-        if let Some(r) = r {
-            anchors_by_source.insert(&p.source.path, &r.anchors);
-        }
-    }
-    for (s, r) in content.sections.iter().zip(&section_md) {
-        if let (Some(src), Some(r)) = (&s.source, r) {
-            anchors_by_source.insert(&src.path, &r.anchors);
-        }
-    }
-    let docs = content.pages.iter().map(|p| &p.source).zip(&page_md).chain(
-        content.sections.iter().zip(&section_md).filter_map(|(s, r)| s.source.as_ref().map(|src| (src, r))),
-    );
-    for (src, rendered) in docs {
-        let Some(rendered) = rendered else { continue };
-        diagnostics.extend(rendered.diagnostics.iter().cloned());
-        for link in rendered.links.iter().filter(|l| !l.anchor.is_empty()) {
-            if let Some(anchors) = anchors_by_source.get(link.target.as_path())
-                && !anchors.contains(&link.anchor)
-            {
-                diagnostics.push(
-                    Diagnostic::error(&src.path, format!("{} has no heading `#{}`", link.target.display(), link.anchor))
-                        .at_offset(&src.text, link.offset, link.len)
-                        .with_hint(markdown::hint_for_anchor(&link.anchor, anchors)),
-                );
+/// The Markdown of one guide or section (`None` for a quiz, or a folder without `_index.md`).
+fn render_markdown(site: &Site, quiz_html: &HashMap<String, String>, doc: DocId) -> Option<Rendered> {
+    let (src, body_start) = match doc {
+        DocId::Page(id) => {
+            let p = &site.content.pages[id];
+            match p.kind {
+                PageKind::Guide { body_start } => (&p.source, body_start),
+                PageKind::Quiz(_) => return None,
             }
         }
-    }
-
-    let bodies = |r: &Option<Rendered>| -> Body {
-        match r {
-            Some(r) => Body { html: r.html.clone(), toc: r.toc.clone() },
-            None => Body { html: String::new(), toc: Vec::new() },
+        DocId::Section(id) => {
+            let s = &site.content.sections[id];
+            (s.source.as_ref()?, s.body_start)
         }
     };
-
-    // Every page through its template, in parallel; files go straight to the output.
-    let page_errors: Vec<Diagnostic> = content
-        .pages
-        .par_iter()
-        .enumerate()
-        .filter_map(|(id, page)| {
-            let body = bodies(&page_md[id]);
-            let quiz = match &page.kind {
-                PageKind::Quiz(q) => quiz_html.get(&q.id).map(String::as_str),
-                _ => None,
-            };
-            render_page(site, templates, id, body, quiz, out).err()
-        })
-        .collect();
-    diagnostics.extend(page_errors);
-
-    let section_errors: Vec<Diagnostic> = content
-        .sections
-        .par_iter()
-        .enumerate()
-        .filter_map(|(id, section)| render_section(site, templates, id, section, bodies(&section_md[id]), out).err())
-        .collect();
-    diagnostics.extend(section_errors);
-
-    if let Err(d) = render_site_files(site, templates, out) {
-        diagnostics.extend(d);
-    }
-    diagnostics
+    let resolver = SiteResolver { site, quizzes: quiz_html };
+    Some(markdown::render(&Document { path: &src.path, text: &src.text, body_start }, &site.config.markdown, &resolver))
 }
 
 fn write(out: &dyn Output, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
@@ -388,7 +436,7 @@ fn render_page(
     site: &Site,
     templates: &Templates,
     id: PageId,
-    body: Body,
+    md: Option<&Rendered>,
     quiz_html: Option<&str>,
     out: &dyn Output,
 ) -> Result<(), Diagnostic> {
@@ -404,6 +452,7 @@ fn render_page(
         return Err(crate::content::front_matter_error(&page.source, "template", format!("there is no template `{template}`"))
             .with_hint("add it under templates/, or remove `template:` to use page.html"));
     }
+    let (html, toc) = md.map_or(("", &[][..]), |r| (r.html.as_str(), r.toc.as_slice()));
     let min = site.config.markdown.toc_min_headings;
     let ctx_page = PageContext {
         title: &page.meta.title,
@@ -411,9 +460,9 @@ fn render_page(
         url: site.url(&page.path),
         path: &page.path,
         kind: kind_name(page),
-        content: quiz_html.unwrap_or(&body.html),
-        show_toc: min > 0 && body.toc.iter().filter(|t| t.level >= 2).count() >= min,
-        toc: &body.toc,
+        content: quiz_html.unwrap_or(html),
+        show_toc: min > 0 && toc.iter().filter(|t| t.level >= 2).count() >= min,
+        toc,
         date: page.meta.date.as_deref(),
         updated: page.meta.updated.as_deref(),
         tags: page.meta.tags.iter().map(|t| tag_link(site, t)).collect(),
@@ -446,17 +495,18 @@ fn render_section(
     site: &Site,
     templates: &Templates,
     id: SectionId,
-    section: &Section,
-    body: Body,
+    md: Option<&Rendered>,
     out: &dyn Output,
 ) -> Result<(), Diagnostic> {
+    let section = &site.content.sections[id];
+    let (html, toc) = md.map_or(("", &[][..]), |r| (r.html.as_str(), r.toc.as_slice()));
     let ctx_section = SectionContext {
         title: &section.meta.title,
         description: &section.meta.description,
         url: site.url(&section.path),
         path: &section.path,
-        content: &body.html,
-        toc: &body.toc,
+        content: html,
+        toc,
         extra: &section.meta.extra,
         pages: section.pages.iter().map(|&p| site.summary(p)).collect(),
         subsections: section.subsections.iter().map(|&s| site.nav(s)).collect(),
