@@ -2,8 +2,8 @@
 //!
 //! The pipeline runs one way: [`config`] and [`content`] load the site, [`quiz`] parses and proves
 //! quizzes, [`markdown`] and [`render`] turn them into HTML through the [`theme`]'s templates, and
-//! [`build`] writes the output atomically (or, for `tandem check`, nowhere). [`init`] scaffolds a
-//! new site.
+//! [`build`] writes the output atomically (or, for `tandem check`, nowhere). [`serve`] keeps it in
+//! memory instead, serves it and rebuilds on every change. [`init`] scaffolds a new site.
 
 pub mod build;
 pub mod config;
@@ -13,4 +13,5 @@ pub mod init;
 pub mod markdown;
 pub mod quiz;
 pub mod render;
+pub mod serve;
 pub mod theme;

@@ -1,6 +1,7 @@
 //! The command line: parses arguments and hands over to the library.
 
 use std::io::IsTerminal;
+use std::net::IpAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -39,6 +40,29 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Serve the site from memory; with --watch, rebuild on every change and reload open pages
+    Serve {
+        #[command(flatten)]
+        site: SiteArgs,
+        /// Rebuild when content/, templates/, themes/, static/ or site.toml change, and reload open pages
+        #[arg(long)]
+        watch: bool,
+        /// Look for changes by scanning, for file systems that report none (network or VM mounts)
+        #[arg(long, requires = "watch")]
+        poll: bool,
+        /// The port to listen on (default: 1111, or the next free one)
+        #[arg(long, value_name = "N")]
+        port: Option<u16>,
+        /// The address to listen on; any but a loopback one lets other machines in
+        #[arg(long, value_name = "ADDR", default_value = "127.0.0.1", value_parser = parse_bind)]
+        bind: IpAddr,
+        /// Open the site in a browser
+        #[arg(long)]
+        open: bool,
+        /// Include pages with `draft: true`
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Create a new site in DIR that builds as it is
     Init {
         /// The folder to create (it must not exist, or be empty)
@@ -53,6 +77,14 @@ struct SiteArgs {
     /// The site's folder (the one with site.toml)
     #[arg(long, value_name = "DIR", default_value = ".", global = true)]
     root: PathBuf,
+}
+
+/// An IP address, or `localhost`.
+fn parse_bind(s: &str) -> Result<IpAddr, String> {
+    if s.eq_ignore_ascii_case("localhost") {
+        return Ok(IpAddr::from([127, 0, 0, 1]));
+    }
+    s.parse().map_err(|_| format!("`{s}` is not an IP address (e.g. 127.0.0.1, ::1 or 0.0.0.0)"))
 }
 
 fn print_report(report: &Report) {
@@ -87,6 +119,16 @@ fn main() -> ExitCode {
             } else {
                 println!("no errors found");
                 ExitCode::SUCCESS
+            }
+        }
+        Command::Serve { site, watch, poll, port, bind, open, drafts } => {
+            let opts = tandem::serve::Options { root: site.root, bind, port, watch, poll, open, drafts };
+            match tandem::serve::run(opts) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    ExitCode::from(1)
+                }
             }
         }
         Command::Init { dir, site } => match tandem::init::init(&site.root.join(dir)) {

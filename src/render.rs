@@ -329,6 +329,11 @@ impl Rendering {
         }
     }
 
+    /// Whether the site files (static files included) were all written without a problem.
+    pub fn site_files_written(&self) -> bool {
+        self.site_file_errors.is_empty()
+    }
+
     /// One page or section through its template, with its Markdown as rendered before.
     fn render_template(&self, site: &Site, templates: &Templates, doc: DocId, out: &dyn Output) -> Result<(), Diagnostic> {
         match doc {

@@ -1,0 +1,233 @@
+//! `tandem serve`: the site served from memory, rebuilt on every change, live-reloaded in open
+//! pages, and never stopped by an error.
+//!
+//! This module owns the dev server and nothing of the build: [`rebuild`] drives the library's own
+//! pipeline (`build::load` + `render::render_site`, or their one-page parts) into an in-memory
+//! [`output`], which is swapped in whole once a build has no errors; [`watch`] turns file events
+//! into debounced batches; [`http`] answers requests from memory, injects the live-reload script
+//! (and the error overlay while the last build failed) and streams rebuild events.
+//!
+//! The site is built with the served address as its `base_url`, so what is served is exactly what
+//! `tandem build --base-url http://ADDR:PORT` writes, plus the injected script.
+
+pub mod http;
+pub mod output;
+pub mod rebuild;
+pub mod watch;
+
+use std::io::IsTerminal;
+use std::net::{IpAddr, SocketAddr, TcpListener};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::response::sse::Event;
+use tokio::sync::broadcast;
+
+use crate::build;
+use http::AppState;
+use rebuild::{Model, Outcome, Work};
+use watch::Watch;
+
+pub const DEFAULT_PORT: u16 = 1111;
+/// How many further ports to try when the default one is taken.
+const PORT_TRIES: u16 = 10;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub root: PathBuf,
+    pub bind: IpAddr,
+    /// `None`: [`DEFAULT_PORT`], or the next free one.
+    pub port: Option<u16>,
+    pub watch: bool,
+    pub poll: bool,
+    pub open: bool,
+    pub drafts: bool,
+}
+
+/// What open pages are told.
+#[derive(Debug, Clone)]
+pub enum LiveEvent {
+    /// Sent first on every connection: a page older than this version reloads.
+    Hello { version: u64 },
+    /// The site was rebuilt (or failed to, and pages now show the errors).
+    Reload { version: u64, errors: bool },
+    /// Only these stylesheets changed (URL paths): pages swap them without reloading.
+    Css { version: u64, paths: Vec<String> },
+}
+
+impl LiveEvent {
+    pub fn to_sse(&self) -> Event {
+        let (name, data) = match self {
+            LiveEvent::Hello { version } => ("hello", serde_json::json!({ "version": version })),
+            LiveEvent::Reload { version, errors } => {
+                ("reload", serde_json::json!({ "version": version, "errors": errors }))
+            }
+            LiveEvent::Css { version, paths } => ("css", serde_json::json!({ "version": version, "paths": paths })),
+        };
+        Event::default().event(name).data(data.to_string())
+    }
+}
+
+/// Runs the server until the process is stopped. `Err` only for what stops it from starting
+/// (no site folder, the port taken, no watcher); build errors never do.
+pub fn run(opts: Options) -> Result<(), String> {
+    let root = std::fs::canonicalize(&opts.root)
+        .map_err(|e| format!("cannot open the site folder {}: {e}", opts.root.display()))?;
+    let listener = bind(opts.bind, opts.port)?;
+    let addr = listener.local_addr().map_err(|e| format!("cannot read the server's address: {e}"))?;
+    let url = format!("http://{addr}/");
+    if !addr.ip().is_loopback() {
+        eprintln!(
+            "warning: listening on {}, which other machines on the network may reach; the dev server is for authoring, not publishing",
+            addr.ip()
+        );
+    }
+    // Watch before the first build, so nothing saved while it runs is missed.
+    let watch = match opts.watch {
+        true => Some(Watch::new(&root, opts.poll).map_err(|e| {
+            format!("cannot watch {} for changes: {e}; try --poll, which scans for changes instead", root.display())
+        })?),
+        false => None,
+    };
+    let state = AppState { served: Arc::default(), events: broadcast::channel(64).0 };
+    let model = Model::new(build::Options {
+        root,
+        output: None,
+        base_url: Some(url.trim_end_matches('/').to_string()),
+        drafts: opts.drafts,
+    });
+    let rebuilder = state.clone();
+    std::thread::Builder::new()
+        .name("tandem-rebuild".into())
+        .spawn(move || rebuild_loop(model, watch, &rebuilder))
+        .map_err(|e| format!("cannot start the rebuild thread: {e}"))?;
+
+    println!("serving the site at {url}{}", if opts.watch { " (watching for changes)" } else { "" });
+    if opts.open {
+        open_browser(&url);
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the server: {e}"))?;
+    runtime.block_on(async move {
+        listener.set_nonblocking(true).map_err(|e| format!("cannot start the server: {e}"))?;
+        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| format!("cannot start the server: {e}"))?;
+        axum::serve(listener, http::router(state)).await.map_err(|e| format!("the server stopped: {e}"))
+    })
+}
+
+/// The first build, then one rebuild per batch of changes, for as long as the watcher runs.
+fn rebuild_loop(mut model: Model, watch: Option<Watch>, state: &AppState) {
+    let first = guarded(&mut model, |m| Some(m.rebuild_all()));
+    if let Some(first) = first {
+        announce(state, &first, "built");
+    }
+    let Some(mut watch) = watch else { return };
+    while let Some(batch) = watch.next_batch() {
+        let outcome =
+            guarded(&mut model, |m| if batch.rescan { Some(m.rebuild_all()) } else { m.rebuild(&batch.paths) });
+        if let Some(outcome) = outcome {
+            announce(state, &outcome, "rebuilt");
+        }
+    }
+}
+
+/// Runs a rebuild; should it panic (a bug), says so and rebuilds everything, so that the server
+/// carries on with a model that is whole again.
+fn guarded(model: &mut Model, rebuild: impl FnOnce(&mut Model) -> Option<Outcome>) -> Option<Outcome> {
+    match catch_unwind(AssertUnwindSafe(|| rebuild(model))) {
+        Ok(outcome) => outcome,
+        Err(_) => {
+            eprintln!("internal error while rebuilding (a bug in tandem); rebuilding everything");
+            catch_unwind(AssertUnwindSafe(|| model.rebuild_all())).ok()
+        }
+    }
+}
+
+/// Prints the outcome, publishes it and tells open pages.
+fn announce(state: &AppState, outcome: &Outcome, verb: &str) {
+    if !outcome.report.diagnostics.is_empty() {
+        eprint!("{}", outcome.report.render(std::io::stderr().is_terminal()));
+    }
+    println!("{}", outcome.line(verb));
+    let published = outcome.files.clone().ok_or_else(|| outcome.report.render(false).into());
+    let version = state.served.publish(published);
+    let event = match &outcome.work {
+        Work::Statics(paths) if outcome.files.is_some() && paths.iter().all(|p| p.ends_with(".css")) => {
+            LiveEvent::Css { version, paths: paths.iter().map(|p| format!("/{p}")).collect() }
+        }
+        _ => LiveEvent::Reload { version, errors: outcome.files.is_none() },
+    };
+    let _ = state.events.send(event);
+}
+
+/// Listens on `ip:port`; without a port, on [`DEFAULT_PORT`] or the next free one.
+fn bind(ip: IpAddr, port: Option<u16>) -> Result<TcpListener, String> {
+    let describe = |e: std::io::Error, port: u16| match e.kind() {
+        std::io::ErrorKind::AddrInUse => format!(
+            "port {port} on {ip} is already in use; stop the program that uses it, or choose another port with --port"
+        ),
+        std::io::ErrorKind::AddrNotAvailable => {
+            format!("this machine has no address {ip}; choose one of its own with --bind, e.g. 127.0.0.1")
+        }
+        std::io::ErrorKind::PermissionDenied => {
+            format!("not allowed to listen on port {port}; choose a port above 1023 with --port")
+        }
+        _ => format!("cannot listen on {}: {e}", SocketAddr::new(ip, port)),
+    };
+    if let Some(port) = port {
+        return TcpListener::bind((ip, port)).map_err(|e| describe(e, port));
+    }
+    for port in DEFAULT_PORT..DEFAULT_PORT + PORT_TRIES {
+        match TcpListener::bind((ip, port)) {
+            Ok(listener) => {
+                if port != DEFAULT_PORT {
+                    eprintln!("note: port {DEFAULT_PORT} is in use, so using port {port}");
+                }
+                return Ok(listener);
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AddrInUse => continue,
+            Err(e) => return Err(describe(e, port)),
+        }
+    }
+    Err(format!(
+        "ports {DEFAULT_PORT} to {} on {ip} are all in use; choose a free one with --port",
+        DEFAULT_PORT + PORT_TRIES - 1
+    ))
+}
+
+fn open_browser(url: &str) {
+    let (program, args): (&str, &[&str]) = if cfg!(target_os = "macos") {
+        ("open", &[])
+    } else if cfg!(windows) {
+        ("cmd", &["/C", "start", ""])
+    } else {
+        ("xdg-open", &[])
+    };
+    let spawned = std::process::Command::new(program)
+        .args(args)
+        .arg(url)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn();
+    if let Err(e) = spawned {
+        eprintln!("note: cannot open a browser ({program}: {e}); open {url} yourself");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_taken_port_is_explained_or_skipped() {
+        let taken = TcpListener::bind(("127.0.0.1", 0)).unwrap();
+        let port = taken.local_addr().unwrap().port();
+        let message = bind("127.0.0.1".parse().unwrap(), Some(port)).unwrap_err();
+        assert!(message.contains(&format!("port {port} on 127.0.0.1 is already in use")), "{message}");
+        assert!(message.contains("--port"), "{message}");
+    }
+}

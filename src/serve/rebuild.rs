@@ -1,0 +1,248 @@
+//! Rebuilding after changes: which changed paths matter, and the least work that gives the same
+//! files as a clean build.
+//!
+//! - One guide or `_index.md` whose front matter changed only in keys its own page uses
+//!   ([`Content::reload_document`]): that page is rendered again with the loaded templates and
+//!   the rest of the site as it was; every problem of the site is re-counted, so an anchor that
+//!   disappeared from it is reported on the pages that link there.
+//! - Static files changed in place: those files are read again.
+//! - Anything else (a new, deleted or renamed file, front matter that shows elsewhere, a quiz, a
+//!   template, a theme, `site.toml`): a full rebuild, `build::load` + `render::render_site`,
+//!   exactly what `tandem build` does.
+//!
+//! [`Content::reload_document`]: crate::content::Content::reload_document
+
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use super::output::{Files, MemoryOutput};
+use crate::build::{self, Loaded};
+use crate::config::CONFIG_FILE;
+use crate::content::{CONTENT_DIR, DocId};
+use crate::diagnostic::{Diagnostic, Report};
+use crate::render::{self, Output, Rendering, Site};
+use crate::theme::Origin;
+
+/// The folders under the site root whose files go into a build (with `site.toml`).
+pub const INPUT_DIRS: [&str; 4] = [CONTENT_DIR, "templates", "themes", "static"];
+
+/// What a rebuild did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Work {
+    /// Loaded and rendered everything: this many pages (sections and quizzes included).
+    Full { pages: usize },
+    /// Rendered one document again.
+    Document(PathBuf),
+    /// Read these static files again (paths in the output).
+    Statics(Vec<String>),
+}
+
+pub struct Outcome {
+    pub work: Work,
+    /// Every problem of the site as it now is, sorted.
+    pub report: Report,
+    /// The output when the site has no errors.
+    pub files: Option<Arc<Files>>,
+    pub elapsed: Duration,
+}
+
+impl Outcome {
+    /// The terminal's line for it, e.g. `rebuilt 1 page in 3 ms`.
+    pub fn line(&self, verb: &str) -> String {
+        let ms = self.elapsed.as_millis();
+        let what = match &self.work {
+            Work::Full { pages } => format!("{pages} page{}", if *pages == 1 { "" } else { "s" }),
+            Work::Document(_) => "1 page".to_string(),
+            Work::Statics(paths) => paths.join(", "),
+        };
+        match self.files {
+            Some(_) => format!("{verb} {what} in {ms} ms"),
+            None => {
+                let n = self.report.error_count();
+                format!(
+                    "{verb} {what} in {ms} ms: {n} error{}; still serving the last good site",
+                    if n == 1 { "" } else { "s" }
+                )
+            }
+        }
+    }
+}
+
+/// A site loaded and rendered, kept so that small changes can be rendered alone.
+struct Rendered {
+    loaded: Loaded,
+    rendering: Rendering,
+    /// The problems loading found; they stand until the site is loaded again.
+    load_problems: Vec<Diagnostic>,
+    /// Output paths written twice in the full build (see [`MemoryOutput`]).
+    overwritten: HashSet<String>,
+}
+
+/// The dev server's copy of the site: what was loaded, what rendering learned, and its output.
+pub struct Model {
+    opts: build::Options,
+    /// `None` when loading failed (bad site.toml, broken templates): every change rebuilds all.
+    site: Option<Rendered>,
+    /// The output of the last render, even of one that had errors.
+    files: Arc<Files>,
+}
+
+impl Model {
+    /// `opts.root` should be absolute, as the paths the watcher reports are.
+    pub fn new(opts: build::Options) -> Model {
+        Model { opts, site: None, files: Arc::default() }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.opts.root
+    }
+
+    /// Loads and renders everything.
+    pub fn rebuild_all(&mut self) -> Outcome {
+        let started = Instant::now();
+        let (loaded, mut report) = build::load(&self.opts);
+        let load_problems = report.diagnostics.clone();
+        let mut pages = 0;
+        match loaded {
+            Some(mut loaded) => {
+                let out = MemoryOutput::default();
+                let rendering = build::render_into(&self.opts.root, &mut loaded, &out, &mut report);
+                let (files, overwritten) = out.into_parts();
+                self.files = Arc::new(files);
+                pages = loaded.content.pages.len() + loaded.content.sections.len();
+                self.site = Some(Rendered { loaded, rendering, load_problems, overwritten });
+            }
+            None => {
+                self.site = None;
+                self.files = Arc::default();
+            }
+        }
+        self.outcome(Work::Full { pages }, report, started)
+    }
+
+    /// Rebuilds after `changed` (absolute paths, as the watcher reports them); `None` when none of
+    /// them goes into the site.
+    pub fn rebuild(&mut self, changed: &[PathBuf]) -> Option<Outcome> {
+        let relevant: Vec<&PathBuf> = changed.iter().filter(|p| self.is_input(p)).collect();
+        if relevant.is_empty() {
+            return None;
+        }
+        let started = Instant::now();
+        if let [one] = relevant[..]
+            && let Some(outcome) = self.rebuild_document(one, started)
+        {
+            return Some(outcome);
+        }
+        if let Some(outcome) = self.rebuild_statics(&relevant, started) {
+            return Some(outcome);
+        }
+        Some(self.rebuild_all())
+    }
+
+    /// Whether a change at `path` can change the site: a file a build reads, a folder, or a path
+    /// a build read before (a deleted file, or a folder moved away).
+    fn is_input(&self, path: &Path) -> bool {
+        let root = &self.opts.root;
+        let Ok(rel) = path.strip_prefix(root) else { return false };
+        if rel == Path::new(CONFIG_FILE) {
+            return true;
+        }
+        let Some(top) = rel.iter().next().and_then(|t| t.to_str()) else { return false };
+        if !INPUT_DIRS.contains(&top) {
+            return false;
+        }
+        if let Some(site) = &self.site
+            && top == "themes"
+            && rel.iter().nth(1).is_some_and(|name| name != site.loaded.config.theme.as_str())
+        {
+            return false;
+        }
+        let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
+        let ignored_name = name.starts_with('.') || name.ends_with('~');
+        match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => true,
+            Ok(_) if top == CONTENT_DIR => {
+                !ignored_name && rel.extension().is_some_and(|e| e == "md" || e == "yaml" || e == "yml")
+            }
+            Ok(_) => !ignored_name,
+            Err(_) => self.was_read(path, rel),
+        }
+    }
+
+    /// Whether the last build read `path` or something under it.
+    fn was_read(&self, path: &Path, rel: &Path) -> bool {
+        let Some(site) = &self.site else { return true };
+        let layers = site.loaded.templates.layers();
+        site.loaded.content.paths_by_source.keys().any(|source| source.starts_with(rel))
+            || layers
+                .templates
+                .values()
+                .chain(layers.statics.values())
+                .any(|f| matches!(&f.origin, Origin::Disk(p) if p.starts_with(path)))
+    }
+
+    /// One guide or `_index.md` changed so that only its own page changes.
+    fn rebuild_document(&mut self, path: &Path, started: Instant) -> Option<Outcome> {
+        let rel = path.strip_prefix(&self.opts.root).ok()?;
+        if rel.extension().is_none_or(|e| e != "md") {
+            return None;
+        }
+        let site = self.site.as_mut()?;
+        let doc = site.loaded.content.reload_document(&self.opts.root, rel)?;
+        let content = &site.loaded.content;
+        let page_path = match doc {
+            DocId::Page(id) => &content.pages[id].path,
+            DocId::Section(id) => &content.sections[id].path,
+        };
+        if site.overwritten.contains(&render::output_file(page_path)) {
+            return None; // Another file replaces this page's output; a full build sorts that out.
+        }
+        let view = Site { root: &self.opts.root, config: &site.loaded.config, content };
+        let out = MemoryOutput::with_files(Files::clone(&self.files));
+        site.rendering.render_document(&view, &site.loaded.templates, doc, &out);
+        self.files = Arc::new(out.into_parts().0);
+        let report = self.report();
+        Some(self.outcome(Work::Document(rel.to_path_buf()), report, started))
+    }
+
+    /// Static files changed in place, each the one a build copies to its output path.
+    fn rebuild_statics(&mut self, paths: &[&PathBuf], started: Instant) -> Option<Outcome> {
+        let site = self.site.as_ref()?;
+        if !site.rendering.site_files_written() {
+            return None;
+        }
+        let statics = &site.loaded.templates.layers().statics;
+        let mut changed = Vec::new();
+        for path in paths {
+            let key = statics.iter().find(|(_, f)| matches!(&f.origin, Origin::Disk(p) if p == *path))?.0;
+            changed.push((key.clone(), std::fs::read(path).ok()?));
+        }
+        let out = MemoryOutput::with_files(Files::clone(&self.files));
+        let keys = changed.iter().map(|(k, _)| k.clone()).collect();
+        for (key, bytes) in changed {
+            out.write(&key, bytes).ok()?;
+        }
+        self.files = Arc::new(out.into_parts().0);
+        let report = self.report();
+        Some(self.outcome(Work::Statics(keys), report, started))
+    }
+
+    /// Every problem of the site as it now is.
+    fn report(&self) -> Report {
+        let mut report = Report::default();
+        if let Some(site) = &self.site {
+            let view = Site { root: &self.opts.root, config: &site.loaded.config, content: &site.loaded.content };
+            report.extend(site.load_problems.iter().cloned());
+            report.extend(site.rendering.diagnostics(&view));
+        }
+        report
+    }
+
+    fn outcome(&self, work: Work, report: Report, started: Instant) -> Outcome {
+        let report = report.sorted();
+        let files = (!report.has_errors()).then(|| self.files.clone());
+        Outcome { work, report, files, elapsed: started.elapsed() }
+    }
+}
