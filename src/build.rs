@@ -93,7 +93,7 @@ pub fn render_into(root: &Path, loaded: &mut Loaded, out: &dyn Output, report: &
     loaded.templates.set_global("base_path", site.config.base_path());
     loaded.templates.set_global("nav", &render::nav_tree(&site));
     let rendering = render::render_site(&site, &loaded.templates, out);
-    report.extend(rendering.diagnostics(&site));
+    report.extend(rendering.diagnostics());
     rendering
 }
 

@@ -3,7 +3,7 @@
 //! Templates get the config and the navigation tree once (Tera's global context) and only their
 //! own page or section per render, so a page's context stays small however big the site is.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -11,7 +11,7 @@ use serde::Serialize;
 use tera::{Context, Tera};
 
 use crate::config::Config;
-use crate::content::{Content, DocId, Page, PageId, PageKind, SectionId, normalize_alias};
+use crate::content::{Content, DocId, Page, PageId, PageKind, SectionId, SourceFile, normalize_alias};
 use crate::diagnostic::{Diagnostic, Location};
 use crate::markdown::{self, Document, Rendered, TocEntry};
 use crate::quiz;
@@ -224,19 +224,32 @@ impl markdown::Resolver for SiteResolver<'_> {
 /// What rendering learned about every document, kept after the files are written.
 ///
 /// A full build uses it once, for its problems. The dev server keeps it, so that after one page's
-/// text changed it can re-render just that page ([`Rendering::render_document`]) and re-count the
-/// problems of the whole site ([`Rendering::diagnostics`]) without rendering anything else.
+/// text changed it can re-render just that page ([`Rendering::render_document`]), re-check the
+/// links that point into it, and re-count the problems of the whole site
+/// ([`Rendering::diagnostics`]) without rendering anything else.
 pub struct Rendering {
     /// Each quiz's HTML by id, as guides embed it and its page shows it.
     quiz_html: HashMap<String, String>,
     quiz_problems: Vec<Diagnostic>,
-    /// The Markdown of each page and section, by id (`None` for quizzes and folders without `_index.md`).
-    page_md: Vec<Option<Rendered>>,
-    section_md: Vec<Option<Rendered>>,
-    /// Why a page's or section's template failed, by id.
-    page_errors: Vec<Option<Diagnostic>>,
-    section_errors: Vec<Option<Diagnostic>>,
+    /// By page id and section id.
+    pages: Vec<DocState>,
+    sections: Vec<DocState>,
+    /// The document each Markdown source file is (guides and `_index.md` files).
+    doc_by_source: HashMap<PathBuf, DocId>,
+    /// Source file → the documents whose links point at one of its anchors.
+    anchor_links_to: HashMap<PathBuf, Vec<DocId>>,
     site_file_errors: Vec<Diagnostic>,
+}
+
+/// One page or section, rendered.
+#[derive(Default)]
+struct DocState {
+    /// Its Markdown (`None` for quizzes and for folders without `_index.md`).
+    md: Option<Rendered>,
+    /// Its links to anchors that the target does not have.
+    link_problems: Vec<Diagnostic>,
+    /// Why its template failed.
+    template_error: Option<Diagnostic>,
 }
 
 /// Renders every output file of the site into `out`.
@@ -245,88 +258,72 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rend
     // Quizzes first: guides embed their HTML.
     let (quiz_html, quiz_problems) = render_quizzes(site, templates);
     // Markdown of every page and section, in parallel.
-    let page_md: Vec<Option<Rendered>> =
-        (0..content.pages.len()).into_par_iter().map(|id| render_markdown(site, &quiz_html, DocId::Page(id))).collect();
-    let section_md: Vec<Option<Rendered>> = (0..content.sections.len())
-        .into_par_iter()
-        .map(|id| render_markdown(site, &quiz_html, DocId::Section(id)))
-        .collect();
+    let markdown = |doc| DocState { md: render_markdown(site, &quiz_html, doc), ..DocState::default() };
+    let pages = (0..content.pages.len()).into_par_iter().map(|id| markdown(DocId::Page(id))).collect();
+    let sections = (0..content.sections.len()).into_par_iter().map(|id| markdown(DocId::Section(id))).collect();
     let mut rendering = Rendering {
         quiz_html,
         quiz_problems,
-        page_md,
-        section_md,
-        page_errors: Vec::new(),
-        section_errors: Vec::new(),
+        pages,
+        sections,
+        doc_by_source: HashMap::new(),
+        anchor_links_to: HashMap::new(),
         site_file_errors: Vec::new(),
     };
-    // Every page through its template, in parallel; files go straight to the output.
-    rendering.page_errors = (0..content.pages.len())
-        .into_par_iter()
-        .map(|id| rendering.render_template(site, templates, DocId::Page(id), out).err())
-        .collect();
-    rendering.section_errors = (0..content.sections.len())
-        .into_par_iter()
-        .map(|id| rendering.render_template(site, templates, DocId::Section(id), out).err())
-        .collect();
+    let docs: Vec<DocId> = rendering.docs().collect();
+    for &doc in &docs {
+        if let Some(src) = doc_source(site, doc) {
+            rendering.doc_by_source.insert(src.path.clone(), doc);
+        }
+        rendering.index_anchor_links(doc);
+    }
+    // Links to anchors on other pages can be checked only once every page is rendered.
+    let link_problems: Vec<Vec<Diagnostic>> = docs.par_iter().map(|&doc| rendering.check_anchor_links(site, doc)).collect();
+    for (&doc, problems) in docs.iter().zip(link_problems) {
+        rendering.doc_mut(doc).link_problems = problems;
+    }
+    // Every page, then every section, through its template, in parallel; files go straight to
+    // the output.
+    let (page_docs, section_docs) = docs.split_at(content.pages.len());
+    for docs in [page_docs, section_docs] {
+        let errors: Vec<Option<Diagnostic>> =
+            docs.par_iter().map(|&doc| rendering.render_template(site, templates, doc, out).err()).collect();
+        for (&doc, error) in docs.iter().zip(errors) {
+            rendering.doc_mut(doc).template_error = error;
+        }
+    }
     rendering.site_file_errors = render_site_files(site, templates, out).err().unwrap_or_default();
     rendering
 }
 
 impl Rendering {
     /// Every problem of the site: quizzes, Markdown, links and anchors, templates, site files.
-    pub fn diagnostics(&self, site: &Site) -> Vec<Diagnostic> {
-        let content = site.content;
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let mut diagnostics = self.quiz_problems.clone();
-        // Links to anchors on other pages can be checked only once every page is rendered.
-        let mut anchors_by_source: HashMap<&Path, &HashSet<String>> = HashMap::new();
-        for (p, r) in content.pages.iter().zip(&self.page_md) {
-            if let Some(r) = r {
-                anchors_by_source.insert(&p.source.path, &r.anchors);
+        for state in self.pages.iter().chain(&self.sections) {
+            if let Some(md) = &state.md {
+                diagnostics.extend(md.diagnostics.iter().cloned());
+                diagnostics.extend(state.link_problems.iter().cloned());
             }
         }
-        for (s, r) in content.sections.iter().zip(&self.section_md) {
-            if let (Some(src), Some(r)) = (&s.source, r) {
-                anchors_by_source.insert(&src.path, &r.anchors);
-            }
-        }
-        let docs = content.pages.iter().map(|p| &p.source).zip(&self.page_md).chain(
-            content.sections.iter().zip(&self.section_md).filter_map(|(s, r)| s.source.as_ref().map(|src| (src, r))),
-        );
-        for (src, rendered) in docs {
-            let Some(rendered) = rendered else { continue };
-            diagnostics.extend(rendered.diagnostics.iter().cloned());
-            for link in rendered.links.iter().filter(|l| !l.anchor.is_empty()) {
-                if let Some(anchors) = anchors_by_source.get(link.target.as_path())
-                    && !anchors.contains(&link.anchor)
-                {
-                    diagnostics.push(
-                        Diagnostic::error(&src.path, format!("{} has no heading `#{}`", link.target.display(), link.anchor))
-                            .at_offset(&src.text, link.offset, link.len)
-                            .with_hint(markdown::hint_for_anchor(&link.anchor, anchors)),
-                    );
-                }
-            }
-        }
-        diagnostics.extend(self.page_errors.iter().flatten().cloned());
-        diagnostics.extend(self.section_errors.iter().flatten().cloned());
+        diagnostics.extend(self.pages.iter().filter_map(|s| s.template_error.clone()));
+        diagnostics.extend(self.sections.iter().filter_map(|s| s.template_error.clone()));
         diagnostics.extend(self.site_file_errors.iter().cloned());
         diagnostics
     }
 
     /// Re-renders one page or section whose text changed in a way that reaches no other output
-    /// (see [`Content::reload_document`]), with the rest of the site as it was rendered.
+    /// (see [`Content::reload_document`]), with the rest of the site as it was rendered; then
+    /// re-checks its links, and the links of every document that points at one of its anchors.
     pub fn render_document(&mut self, site: &Site, templates: &Templates, doc: DocId, out: &dyn Output) {
-        let md = render_markdown(site, &self.quiz_html, doc);
-        match doc {
-            DocId::Page(id) => self.page_md[id] = md,
-            DocId::Section(id) => self.section_md[id] = md,
+        self.unindex_anchor_links(doc);
+        self.doc_mut(doc).md = render_markdown(site, &self.quiz_html, doc);
+        self.index_anchor_links(doc);
+        let linking_here = doc_source(site, doc).and_then(|src| self.anchor_links_to.get(&src.path)).cloned();
+        for other in std::iter::once(doc).chain(linking_here.into_iter().flatten()) {
+            self.doc_mut(other).link_problems = self.check_anchor_links(site, other);
         }
-        let error = self.render_template(site, templates, doc, out).err();
-        match doc {
-            DocId::Page(id) => self.page_errors[id] = error,
-            DocId::Section(id) => self.section_errors[id] = error,
-        }
+        self.doc_mut(doc).template_error = self.render_template(site, templates, doc, out).err();
     }
 
     /// Whether the site files (static files included) were all written without a problem.
@@ -334,18 +331,87 @@ impl Rendering {
         self.site_file_errors.is_empty()
     }
 
+    /// Every page, then every section.
+    fn docs(&self) -> impl Iterator<Item = DocId> + use<> {
+        (0..self.pages.len()).map(DocId::Page).chain((0..self.sections.len()).map(DocId::Section))
+    }
+
+    fn doc(&self, doc: DocId) -> &DocState {
+        match doc {
+            DocId::Page(id) => &self.pages[id],
+            DocId::Section(id) => &self.sections[id],
+        }
+    }
+
+    fn doc_mut(&mut self, doc: DocId) -> &mut DocState {
+        match doc {
+            DocId::Page(id) => &mut self.pages[id],
+            DocId::Section(id) => &mut self.sections[id],
+        }
+    }
+
+    fn anchor_targets(&self, doc: DocId) -> Vec<PathBuf> {
+        let links = self.doc(doc).md.iter().flat_map(|md| &md.links);
+        links.filter(|l| !l.anchor.is_empty()).map(|l| l.target.clone()).collect()
+    }
+
+    fn index_anchor_links(&mut self, doc: DocId) {
+        for target in self.anchor_targets(doc) {
+            let from = self.anchor_links_to.entry(target).or_default();
+            if !from.contains(&doc) {
+                from.push(doc);
+            }
+        }
+    }
+
+    fn unindex_anchor_links(&mut self, doc: DocId) {
+        for target in self.anchor_targets(doc) {
+            if let Some(from) = self.anchor_links_to.get_mut(&target) {
+                from.retain(|&d| d != doc);
+            }
+        }
+    }
+
+    /// The links of `doc` to an anchor that their target page does not have.
+    fn check_anchor_links(&self, site: &Site, doc: DocId) -> Vec<Diagnostic> {
+        let (Some(md), Some(src)) = (&self.doc(doc).md, doc_source(site, doc)) else { return Vec::new() };
+        let mut problems = Vec::new();
+        for link in md.links.iter().filter(|l| !l.anchor.is_empty()) {
+            let target = self.doc_by_source.get(&link.target).and_then(|&t| self.doc(t).md.as_ref());
+            if let Some(target) = target
+                && !target.anchors.contains(&link.anchor)
+            {
+                problems.push(
+                    Diagnostic::error(&src.path, format!("{} has no heading `#{}`", link.target.display(), link.anchor))
+                        .at_offset(&src.text, link.offset, link.len)
+                        .with_hint(markdown::hint_for_anchor(&link.anchor, &target.anchors)),
+                );
+            }
+        }
+        problems
+    }
+
     /// One page or section through its template, with its Markdown as rendered before.
     fn render_template(&self, site: &Site, templates: &Templates, doc: DocId, out: &dyn Output) -> Result<(), Diagnostic> {
+        let md = self.doc(doc).md.as_ref();
         match doc {
             DocId::Page(id) => {
                 let quiz = match &site.content.pages[id].kind {
                     PageKind::Quiz(q) => self.quiz_html.get(&q.id).map(String::as_str),
                     PageKind::Guide { .. } => None,
                 };
-                render_page(site, templates, id, self.page_md[id].as_ref(), quiz, out)
+                render_page(site, templates, id, md, quiz, out)
             }
-            DocId::Section(id) => render_section(site, templates, id, self.section_md[id].as_ref(), out),
+            DocId::Section(id) => render_section(site, templates, id, md, out),
         }
+    }
+}
+
+/// The Markdown source of a guide or a section (`None` for a folder without `_index.md`).
+fn doc_source<'a>(site: &Site<'a>, doc: DocId) -> Option<&'a SourceFile> {
+    match doc {
+        DocId::Page(id) => Some(&site.content.pages[id].source),
+        DocId::Section(id) => site.content.sections[id].source.as_ref(),
     }
 }
 

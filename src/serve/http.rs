@@ -111,10 +111,10 @@ async fn serve_file(State(state): State<AppState>, method: Method, uri: Uri) -> 
         let page = format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tandem</title></head><body><p>{text}</p></body></html>");
         return file_response(status, "index.html", page.as_bytes(), &snapshot);
     }
-    if let Some(bytes) = snapshot.files.get(&key) {
+    if let Some(bytes) = snapshot.files.get(key.as_str()) {
         return file_response(StatusCode::OK, &key, bytes, &snapshot);
     }
-    if !key.ends_with("index.html") && snapshot.files.contains_key(&format!("{key}/index.html")) {
+    if !key.ends_with("index.html") && snapshot.files.contains_key(format!("{key}/index.html").as_str()) {
         let location = format!("{}/", uri.path());
         return (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, location)], "").into_response();
     }
@@ -203,7 +203,7 @@ pub fn content_type(path: &str) -> &'static str {
 
 async fn file_list(State(state): State<AppState>) -> impl IntoResponse {
     let snapshot = state.served.current();
-    let mut paths: Vec<&str> = snapshot.files.keys().map(String::as_str).collect();
+    let mut paths: Vec<&str> = snapshot.files.keys().map(|k| &**k).collect();
     paths.sort_unstable();
     let mut body = paths.join("\n");
     body.push('\n');

@@ -6,8 +6,9 @@ use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 use crate::render::Output;
 
-/// Output files by path relative to the output root (`guides/x/index.html`).
-pub type Files = HashMap<String, Arc<[u8]>>;
+/// Output files by path relative to the output root (`guides/x/index.html`). Keys and values are
+/// shared, so copying the map for a one-page rebuild copies no file and no path.
+pub type Files = HashMap<Arc<str>, Arc<[u8]>>;
 
 /// Where the dev server renders to: a map in memory, filled in parallel by the renderer.
 #[derive(Default)]
@@ -35,7 +36,7 @@ impl MemoryOutput {
 impl Output for MemoryOutput {
     fn write(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
         let bytes: Arc<[u8]> = bytes.into();
-        let replaced = self.files.lock().unwrap_or_else(PoisonError::into_inner).insert(path.to_string(), bytes);
+        let replaced = self.files.lock().unwrap_or_else(PoisonError::into_inner).insert(path.into(), bytes);
         if replaced.is_some() {
             self.overwritten.lock().unwrap_or_else(PoisonError::into_inner).insert(path.to_string());
         }
@@ -111,7 +112,7 @@ mod tests {
     #[test]
     fn a_failed_build_keeps_the_last_good_files() {
         let served = Served::default();
-        let files: Arc<Files> = Arc::new(HashMap::from([("index.html".to_string(), Arc::from(&b"good"[..]))]));
+        let files: Arc<Files> = Arc::new(HashMap::from([(Arc::from("index.html"), Arc::from(&b"good"[..]))]));
         assert_eq!(served.publish(Ok(files)), 1);
         assert_eq!(served.publish(Err("error: bad".into())), 2);
         let now = served.current();

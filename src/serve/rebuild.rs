@@ -233,9 +233,8 @@ impl Model {
     fn report(&self) -> Report {
         let mut report = Report::default();
         if let Some(site) = &self.site {
-            let view = Site { root: &self.opts.root, config: &site.loaded.config, content: &site.loaded.content };
             report.extend(site.load_problems.iter().cloned());
-            report.extend(site.rendering.diagnostics(&view));
+            report.extend(site.rendering.diagnostics());
         }
         report
     }
