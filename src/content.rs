@@ -124,7 +124,7 @@ impl Content {
             }
         }
 
-        let parsed: Vec<(PathBuf, (Option<Parsed>, Vec<Diagnostic>))> = files
+        let parsed: Vec<(PathBuf, ParseResult)> = files
             .par_iter()
             .filter_map(|abs| {
                 let rel = abs.strip_prefix(root).unwrap_or(abs).to_path_buf();
@@ -418,8 +418,11 @@ enum Parsed {
     Page(Page),
 }
 
+/// A parsed file (if it parsed) and its problems.
+type ParseResult = (Option<Parsed>, Vec<Diagnostic>);
+
 /// Parses one file; problems come back beside the result (a quiz can parse with warnings).
-fn parse_file(abs: &Path, rel: PathBuf, kind: FileKind) -> (Option<Parsed>, Vec<Diagnostic>) {
+fn parse_file(abs: &Path, rel: PathBuf, kind: FileKind) -> ParseResult {
     match read_and_parse(abs, rel, kind) {
         Ok(parsed) => parsed,
         Err(d) => (None, vec![d]),

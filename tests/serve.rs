@@ -698,3 +698,16 @@ fn a_taken_port_is_explained_and_a_public_address_warned_about() {
     server.wait_for_line(|l| l.starts_with("built "), Duration::from_secs(30));
     assert!(server.stderr.lock().unwrap().contains("warning: listening on 0.0.0.0"), "{}", server.stderr.lock().unwrap());
 }
+
+#[test]
+fn polling_finds_changes_where_file_systems_send_no_events() {
+    let f = site();
+    let server = Server::start(f.dir.path(), &["--watch", "--poll"]);
+    server.wait_for_line(|l| l.starts_with("built "), Duration::from_secs(30));
+    f.write("content/guides/one.md", &format!("{ONE_FRONT}## Start here\n\nPolled.\n"));
+    f.write("content/guides/new.md", "---\ntitle: New\n---\nA new page.\n");
+    eventually(Duration::from_secs(10), || {
+        let (one, new) = (server.get("/guides/one/").text(), server.get("/guides/new/"));
+        if one.contains("Polled.") && new.status == 200 { Ok(()) } else { Err("changes not picked up by polling".into()) }
+    });
+}
