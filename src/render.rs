@@ -257,6 +257,13 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Vec<
         }
     }
     let resolver = SiteResolver { site, quizzes: &quiz_html };
+    let section_navs = match render_section_navs(site, templates) {
+        Ok(navs) => navs,
+        Err(d) => {
+            diagnostics.push(d);
+            HashMap::new()
+        }
+    };
 
     // Markdown of every page and section, in parallel.
     let render_doc = |path: &Path, text: &str, body_start: usize| -> Rendered {
@@ -325,7 +332,7 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Vec<
                 PageKind::Quiz(q) => quiz_html.get(&q.id).map(String::as_str),
                 _ => None,
             };
-            render_page(site, templates, id, body, quiz, out).err()
+            render_page(site, templates, id, body, quiz, &section_navs, out).err()
         })
         .collect();
     diagnostics.extend(page_errors);
@@ -390,6 +397,7 @@ fn render_page(
     id: PageId,
     body: Body,
     quiz_html: Option<&str>,
+    section_navs: &HashMap<SectionId, String>,
     out: &dyn Output,
 ) -> Result<(), Diagnostic> {
     let page = &site.content.pages[id];
@@ -424,6 +432,8 @@ fn render_page(
         source: page.source.path.display().to_string(),
     };
     let mut ctx = base_context(site, &page.path, page.section);
+    let nav = site.content.ancestors(page.section).get(1).and_then(|top| section_navs.get(top));
+    ctx.insert("section_nav", &nav.map(|html| mark_current(html, &ctx_page.url)).unwrap_or_default());
     ctx.insert("page", &ctx_page);
     let html = templates.render(template, &ctx, &page.source.path)?;
     write(out, &output_file(&page.path), html.into_bytes())
@@ -478,6 +488,39 @@ fn render_section(
     ctx.insert("section", &ctx_section);
     let html = templates.render(template, &ctx, &file)?;
     write(out, &output_file(&section.path), html.into_bytes())
+}
+
+/// `partials/section-nav.html` rendered once per top-level section, with no page marked current.
+///
+/// On big sites the list of a section's pages is most of every page's HTML; rendering it once per
+/// section instead of once per page is what keeps a 10,000-page build fast. Pages get it as
+/// `section_nav`, with their own link marked by [`mark_current`].
+fn render_section_navs(site: &Site, templates: &Templates) -> Result<HashMap<SectionId, String>, Diagnostic> {
+    let top_level = &site.content.sections[0].subsections;
+    top_level
+        .par_iter()
+        .map(|&id| {
+            let mut ctx = base_context(site, "", id);
+            ctx.insert("current_url", "");
+            let html = templates.render("partials/section-nav.html", &ctx, Path::new("partials/section-nav.html"))?;
+            Ok((id, html))
+        })
+        .collect()
+}
+
+/// Marks the link to `url` in a rendered navigation with `aria-current="page"`.
+fn mark_current(nav_html: &str, url: &str) -> String {
+    // Escaped as the template escaped it, so the two spellings match.
+    let mut escaped = Vec::new();
+    let _ = tera::escape_html(url, &mut escaped);
+    let needle = format!("href=\"{}\"", String::from_utf8_lossy(&escaped));
+    match nav_html.find(&needle) {
+        Some(at) => {
+            let end = at + needle.len();
+            format!("{} aria-current=\"page\"{}", &nav_html[..end], &nav_html[end..])
+        }
+        None => nav_html.to_string(),
+    }
 }
 
 fn tag_link(site: &Site, tag: &str) -> Link {
