@@ -253,7 +253,11 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Vec<
             Ok(h) => {
                 quiz_html.insert(id, h);
             }
-            Err(d) => diagnostics.push(d),
+            Err(d) => {
+                // Reported once here; guides embedding it get an empty slot, not a second error.
+                quiz_html.insert(id, String::new());
+                diagnostics.push(d);
+            }
         }
     }
     let resolver = SiteResolver { site, quizzes: &quiz_html };
