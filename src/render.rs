@@ -233,25 +233,29 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Vec<
     let content = site.content;
     let md_config = &site.config.markdown;
 
-    // Quizzes first: guides embed their HTML.
-    let quiz_results: Vec<(String, Result<String, Diagnostic>, Vec<Diagnostic>)> = content
+    // Quizzes first: guides embed their HTML. Each is rendered twice: as its own page (its title
+    // is the page's h1) and for embedding in guides (an h2).
+    let quiz_results: Vec<(PageId, String, Result<(String, String), Diagnostic>, Vec<Diagnostic>)> = content
         .pages
         .par_iter()
-        .filter_map(|p| match &p.kind {
-            PageKind::Quiz(q) => Some((p, q)),
+        .enumerate()
+        .filter_map(|(id, p)| match &p.kind {
+            PageKind::Quiz(q) => Some((id, p, q)),
             _ => None,
         })
-        .map(|(page, q)| {
+        .map(|(id, page, q)| {
             let (html, problems) = render_quiz(site, templates, page, q);
-            (q.id.clone(), html, problems)
+            (id, q.id.clone(), html, problems)
         })
         .collect();
     let mut quiz_html = HashMap::new();
-    for (id, html, problems) in quiz_results {
+    let mut quiz_pages = HashMap::new();
+    for (page, id, html, problems) in quiz_results {
         diagnostics.extend(problems);
         match html {
-            Ok(h) => {
-                quiz_html.insert(id, h);
+            Ok((own_page, embedded)) => {
+                quiz_pages.insert(page, own_page);
+                quiz_html.insert(id, embedded);
             }
             Err(d) => {
                 // Reported once here; guides embedding it get an empty slot, not a second error.
@@ -330,12 +334,9 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Vec<
         .pages
         .par_iter()
         .enumerate()
-        .filter_map(|(id, page)| {
+        .filter_map(|(id, _)| {
             let body = bodies(&page_md[id]);
-            let quiz = match &page.kind {
-                PageKind::Quiz(q) => quiz_html.get(&q.id).map(String::as_str),
-                _ => None,
-            };
+            let quiz = quiz_pages.get(&id).map(String::as_str);
             render_page(site, templates, id, body, quiz, &section_navs, out).err()
         })
         .collect();
@@ -532,7 +533,12 @@ fn tag_link(site: &Site, tag: &str) -> Link {
 }
 
 /// Quiz page fragment: the theme's `partials/quiz.html` over the quiz's view.
-fn render_quiz(site: &Site, templates: &Templates, page: &Page, q: &quiz::Quiz) -> (Result<String, Diagnostic>, Vec<Diagnostic>) {
+fn render_quiz(
+    site: &Site,
+    templates: &Templates,
+    page: &Page,
+    q: &quiz::Quiz,
+) -> (Result<(String, String), Diagnostic>, Vec<Diagnostic>) {
     let md = |text: &str, inline: bool| markdown::render_fragment(text, inline, &site.config.markdown);
     let link = |target: &str| {
         let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
@@ -560,7 +566,12 @@ fn render_quiz(site: &Site, templates: &Templates, page: &Page, q: &quiz::Quiz) 
     let view = quiz::view(q, &site.url(&page.path), &md, &link);
     let mut ctx = Context::new();
     ctx.insert("quiz", &view);
-    (templates.render("partials/quiz.html", &ctx, &page.source.path), problems)
+    let mut render_at = |level: u8| {
+        ctx.insert("quiz_heading_level", &level);
+        templates.render("partials/quiz.html", &ctx, &page.source.path)
+    };
+    let html = render_at(1).and_then(|own_page| Ok((own_page, render_at(2)?)));
+    (html, problems)
 }
 
 #[derive(Serialize)]
