@@ -740,3 +740,284 @@ pub(crate) fn contributes_to(question: &Question, dimension: &str) -> bool {
         kind => kind.options().iter().any(|o| o.credit.points_for(dimension).is_some()),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Severity;
+    use crate::quiz::testing::*;
+    use crate::quiz::*;
+
+    /// A knowledge quiz with these questions (YAML list items, indented by two).
+    fn knowledge(questions: &str) -> String {
+        format!("title: T\nmode: knowledge\nquestions:\n{questions}")
+    }
+
+    /// An assessment with two mean dimensions, three scale items each, these extra questions,
+    /// and outcomes covering everything.
+    fn assessment(extra_questions: &str) -> String {
+        let mut src = String::from(
+            "title: T\nmode: assessment\ndimensions:\n  - { id: closeness, aggregate: mean }\n  - { id: autonomy, aggregate: mean }\nquestions:\n",
+        );
+        for d in ["closeness", "autonomy"] {
+            for _ in 0..3 {
+                src += &format!("  - {{ type: scale, prompt: P, scale: agree5, dimension: {d} }}\n");
+            }
+        }
+        src += extra_questions;
+        src += "outcomes:\n  - { id: all, title: All, when: {} }\n";
+        src
+    }
+
+    #[test]
+    fn a_sound_quiz_has_defaults_filled_in() {
+        let quiz = quiz(&knowledge(
+            "  - type: truefalse\n    prompt: P\n    answer: true\n  - id: named\n    type: number\n    prompt: P\n    answer: 2\n",
+        ));
+        assert_eq!(quiz.id, "test");
+        assert_eq!(quiz.questions[0].id, "q1");
+        assert_eq!(quiz.questions[1].id, "named");
+        assert!(quiz.questions[0].required);
+        assert_eq!(quiz.questions[0].points, Some(1.0));
+        assert_eq!(quiz.questions[1].kind, QuestionKind::Number { answer: 2.0, tolerance: 0.0 });
+        assert_eq!((quiz.display, quiz.shuffle, quiz.remember, quiz.weight), (Display::All, Shuffle::None, true, 0));
+        assert_eq!(quiz.mode, Mode::Knowledge { pass: None });
+        assert_eq!(quiz.dimensions.len(), 1);
+        assert_eq!((quiz.dimensions[0].id.as_str(), quiz.dimensions[0].min, quiz.dimensions[0].max), ("score", 0.0, 100.0));
+    }
+
+    #[test]
+    fn question_ids_must_be_unique_including_defaults() {
+        let src = knowledge(
+            "  - { id: a, type: truefalse, prompt: P, answer: true }\n  - { id: a, type: truefalse, prompt: P, answer: true }\n  - { id: q4, type: truefalse, prompt: P, answer: true }\n  - { type: truefalse, prompt: P, answer: true }\n",
+        );
+        let p = find(&src, "question id `a` is used twice");
+        assert_eq!(p.line, 5);
+        assert!(p.hint.contains("question 1 has it too"), "{}", p.hint);
+        let p = find(&src, "question id `q4` is used twice");
+        assert_eq!(p.line, 7, "the question without an id is the duplicate");
+    }
+
+    #[test]
+    fn single_needs_exactly_one_correct_option() {
+        let none = knowledge("  - type: single\n    prompt: P\n    options:\n      - text: a\n      - text: b\n");
+        let p = find(&none, "has no correct option");
+        assert_eq!(p.line, 6);
+        assert!(p.hint.contains("correct: true"));
+        let two = knowledge(
+            "  - type: single\n    prompt: P\n    options:\n      - text: a\n        correct: true\n      - text: b\n        correct: true\n",
+        );
+        let p = find(&two, "has 2 correct options");
+        assert_eq!(p.line, 10);
+        assert!(p.hint.contains("type: multiple"));
+    }
+
+    #[test]
+    fn multiple_needs_a_correct_and_a_wrong_option() {
+        let none = knowledge("  - type: multiple\n    prompt: P\n    options: [{ text: a }, { text: b }]\n");
+        assert_eq!(find(&none, "has no correct option").line, 6);
+        let all = knowledge(
+            "  - type: multiple\n    prompt: P\n    options:\n      - { text: a, correct: true }\n      - { text: b, correct: true }\n",
+        );
+        let p = find(&all, "every option of the multiple question is correct");
+        assert_eq!(p.line, 6);
+        assert!(p.hint.contains("add a wrong option"));
+    }
+
+    #[test]
+    fn option_texts_must_differ() {
+        let src = knowledge(
+            "  - type: single\n    prompt: P\n    options:\n      - { text: Yes, correct: true }\n      - { text: No }\n      - { text: \" yes \" }\n",
+        );
+        let p = find(&src, "option 3 has the same text as option 1");
+        assert_eq!((p.line, p.column), (9, 17));
+    }
+
+    #[test]
+    fn fewer_than_two_options_is_an_error() {
+        let src = knowledge("  - type: single\n    prompt: P\n    options:\n      - { text: a, correct: true }\n");
+        assert_eq!(find(&src, "fewer than two options").line, 7);
+    }
+
+    #[test]
+    fn accept_must_not_be_empty() {
+        let src = knowledge("  - type: text\n    prompt: P\n    accept: []\n");
+        let p = find(&src, "`accept` is empty");
+        assert_eq!((p.line, p.column), (6, 13));
+        let src = knowledge("  - type: text\n    prompt: P\n    accept: [ok, \"  \"]\n");
+        assert_eq!(find(&src, "accepted answer is blank").line, 6);
+        let src = knowledge("  - type: text\n    prompt: P\n");
+        assert_eq!(find(&src, "has no `accept`").line, 4);
+    }
+
+    #[test]
+    fn reverse_belongs_to_scales_only() {
+        let src = assessment(
+            "  - type: single\n    prompt: P\n    reverse: true\n    options:\n      - { text: a, points: { closeness: 1 } }\n      - { text: b, points: { closeness: 2 } }\n",
+        );
+        let p = find(&src, "`reverse` does not belong on a single question");
+        assert_eq!((p.line, p.column), (line_of(&src, "reverse"), 5));
+        assert!(p.hint.contains("only scale questions have it"), "{}", p.hint);
+    }
+
+    #[test]
+    fn pass_must_be_a_percentage_of_a_knowledge_quiz() {
+        let src = "title: T\nmode: knowledge\npass: 120\nquestions:\n  - { type: truefalse, prompt: P, answer: true }\n";
+        let p = find(src, "outside 0–100");
+        assert_eq!((p.line, p.column), (3, 7));
+        let src = assessment("").replace("mode: assessment\n", "mode: assessment\npass: 50\n");
+        let p = find(&src, "`pass` is for knowledge quizzes");
+        assert_eq!(p.line, 3);
+    }
+
+    #[test]
+    fn every_assessment_option_gives_points() {
+        let src = assessment("  - type: single\n    prompt: P\n    options:\n      - { text: a, points: { closeness: 1 } }\n      - text: b\n");
+        let p = find(&src, "the option gives no points");
+        assert_eq!(p.line, line_of(&src, "- text: b"));
+        let src = assessment(
+            "  - type: single\n    prompt: P\n    options:\n      - { text: a, points: { closeness: 1 } }\n      - { text: b, points: {} }\n",
+        );
+        assert_eq!(find(&src, "the option gives no points").line, line_of(&src, "points: {}"));
+    }
+
+    #[test]
+    fn referenced_dimensions_must_exist() {
+        let src = assessment(
+            "  - type: single\n    prompt: P\n    options:\n      - { text: a, points: { closenes: 1 } }\n      - { text: b, points: { closeness: 2 } }\n  - { type: scale, prompt: P, scale: agree5, dimension: autonomie }\n",
+        )
+        .replace("when: {}", "when: { trust: { min: 1 } }")
+        + "  - { id: x, title: X, top: closness }\n";
+        let p = find(&src, "no dimension `closenes`");
+        assert_eq!((p.line, p.column), (line_of(&src, "closenes:"), line_of_col(&src, "closenes:")));
+        assert!(p.hint.starts_with("did you mean `closeness`?"), "{}", p.hint);
+        let p = find(&src, "no dimension `autonomie`");
+        assert!(p.hint.starts_with("did you mean `autonomy`?"), "{}", p.hint);
+        let p = find(&src, "no dimension `trust`");
+        assert_eq!(p.line, line_of(&src, "trust"));
+        assert!(p.hint.starts_with("declare it under `dimensions`"), "{}", p.hint);
+        let p = find(&src, "no dimension `closness`");
+        assert_eq!(p.line, line_of(&src, "closness"));
+    }
+
+    /// The 1-based column of the first occurrence of `needle` on its line.
+    fn line_of_col(src: &str, needle: &str) -> usize {
+        let at = src.find(needle).unwrap();
+        let line_start = src[..at].rfind('\n').map_or(0, |i| i + 1);
+        src[line_start..at].chars().count() + 1
+    }
+
+    #[test]
+    fn keys_that_belong_to_another_mode_or_type_are_errors_with_a_reason() {
+        let src = assessment(
+            "  - type: single\n    prompt: P\n    dimension: closeness\n    points: 2\n    options:\n      - { text: a, correct: true, points: { closeness: 1 } }\n      - { text: b, points: { closeness: 2 } }\n",
+        );
+        let p = find(&src, "`dimension` does not belong on a single question");
+        assert_eq!(p.line, line_of(&src, "dimension: closeness\n    points"));
+        assert!(p.hint.contains("belongs to scale questions"), "{}", p.hint);
+        let p = find(&src, "`points` does not belong on a single question");
+        assert!(p.hint.contains("points per dimension"), "{}", p.hint);
+        let p = find(&src, "assessment options are not right or wrong");
+        assert_eq!(p.line, line_of(&src, "correct: true"));
+
+        let src = knowledge(
+            "  - type: truefalse\n    prompt: P\n    answer: true\n    options: [{ text: a }]\n  - type: single\n    prompt: P\n    options:\n      - { text: a, correct: true, points: { x: 1 } }\n      - { text: b }\n",
+        );
+        let p = find(&src, "`options` does not belong on a truefalse question");
+        assert_eq!(p.line, 7);
+        let p = find(&src, "knowledge options have no `points`");
+        assert_eq!(p.line, 11);
+    }
+
+    #[test]
+    fn question_types_must_fit_the_mode() {
+        let src = knowledge("  - { type: scale, prompt: P, scale: agree5, dimension: x }\n");
+        let p = find(&src, "a scale question in a knowledge quiz");
+        assert_eq!((p.line, p.column), (4, 13));
+        let src = assessment("  - { type: text, prompt: P, accept: [a] }\n");
+        assert_eq!(find(&src, "a knowledge question type in an assessment").line, line_of(&src, "type: text"));
+    }
+
+    #[test]
+    fn scales_are_presets_or_ranges() {
+        let src = assessment("  - { type: scale, prompt: P, scale: agre5, dimension: closeness }\n");
+        let p = find(&src, "no scale preset `agre5`");
+        assert!(p.hint.starts_with("did you mean `agree5`?"), "{}", p.hint);
+        let src = assessment(
+            "  - type: scale\n    prompt: P\n    dimension: closeness\n    scale: { min: 0, max: 2, labels: [never, sometimes] }\n",
+        );
+        assert_eq!(find(&src, "2 labels for the 3 values from 0 to 2").line, line_of(&src, "labels"));
+        let src = assessment("  - { type: scale, prompt: P, scale: { min: 3, max: 1 }, dimension: closeness }\n");
+        find(&src, "the scale runs from 3 to 1");
+    }
+
+    #[test]
+    fn knowledge_points_and_scale_weights_are_positive() {
+        let src = knowledge("  - { type: truefalse, prompt: P, answer: true, points: 0 }\n");
+        assert_eq!(find(&src, "`points` must be a number above zero").line, 4);
+        let src = assessment("  - { type: scale, prompt: P, scale: agree5, dimension: closeness, weight: -1 }\n");
+        find(&src, "`weight` must be a number above zero");
+        let src = knowledge("  - { type: number, prompt: P, answer: 1, tolerance: -0.5 }\n");
+        find(&src, "`tolerance` must be zero or more");
+        let src = knowledge("  - { type: number, prompt: P, answer: many }\n");
+        find(&src, "answer must be a number");
+        let src = knowledge("  - { type: truefalse, prompt: P, answer: \"yes\" }\n");
+        find(&src, "must be `true` or `false`");
+    }
+
+    #[test]
+    fn outcomes_have_when_or_top() {
+        let both = assessment("").replace("when: {}", "when: {}, top: closeness");
+        assert_eq!(find(&both, "has both `when` and `top`").line, line_of(&both, "top"));
+        let neither = assessment("").replace(", when: {}", "");
+        find(&neither, "has neither `when` nor `top`");
+        let empty = assessment("").replace("when: {}", "when: { closeness: { min: 4, below: 2 } }");
+        let p = find(&empty, "no score is at least 4 and below 2");
+        assert_eq!(p.line, line_of(&empty, "{ min: 4"));
+        let no_bound = assessment("").replace("when: {}", "when: { closeness: {} }");
+        find(&no_bound, "neither `min` nor `below`");
+        let twice = assessment("") + "  - { id: all, title: Again, when: {} }\n";
+        assert_eq!(find(&twice, "outcome id `all` is used twice").line, line_of(&twice, "Again"));
+    }
+
+    #[test]
+    fn an_assessment_needs_outcomes_and_dimensions_but_knowledge_needs_neither() {
+        let src = assessment("");
+        let no_outcomes = &src[..src.find("outcomes:").unwrap()];
+        find(no_outcomes, "the assessment has no outcomes");
+        quiz(&knowledge("  - { type: truefalse, prompt: P, answer: true }\n"));
+        let src = "title: T\nmode: knowledge\ndimensions: [{ id: x }]\nquestions:\n  - { type: truefalse, prompt: P, answer: true }\n";
+        assert_eq!(find(src, "a knowledge quiz has no `dimensions`").line, 3);
+    }
+
+    #[test]
+    fn a_dimension_with_fewer_than_three_items_is_a_warning() {
+        let src = assessment("").replace(
+            "  - { type: scale, prompt: P, scale: agree5, dimension: autonomy }\n",
+            "",
+        ) + "";
+        let src = src.replacen("questions:\n", "questions:\n  - { type: scale, prompt: P, scale: agree5, dimension: autonomy }\n", 1);
+        let p = find(&src, "dimension `autonomy` has only 1 question");
+        assert_eq!(p.severity, Severity::Warning);
+        assert_eq!(p.line, line_of(&src, "id: autonomy"));
+        assert!(errors(&src).is_empty(), "{:#?}", errors(&src));
+    }
+
+    #[test]
+    fn every_error_is_reported_not_just_the_first() {
+        let src = knowledge(
+            "  - type: single\n    prompt: P\n    options: [{ text: a }, { text: b }]\n  - type: multiple\n    prompt: P\n    options: [{ text: a, correct: true }, { text: a }]\n  - type: text\n    prompt: P\n    accept: []\n  - { id: q1, type: number, prompt: P, answer: 1, reverse: true }\n",
+        );
+        let messages: Vec<String> = errors(&src).into_iter().map(|p| format!("{}: {}", p.line, p.message)).collect();
+        assert_eq!(
+            messages,
+            [
+                "13: question id `q1` is used twice",
+                "6: the single question has no correct option",
+                "9: option 2 has the same text as option 1",
+                "12: `accept` is empty: no answer could be right",
+                "13: `reverse` does not belong on a number question",
+            ],
+            "{messages:#?}"
+        );
+    }
+}

@@ -26,3 +26,75 @@ pub use model::*;
 pub use parse::parse;
 pub use score::{Answer, Answers, QuestionResult, ScoreResult, normalize, score};
 pub use view::{QuizView, view};
+
+/// Helpers for the quiz tests: parse a YAML string and look at what was reported.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::path::Path;
+
+    use crate::diagnostic::{Diagnostic, Severity};
+
+    use super::Quiz;
+
+    /// A problem reduced to what tests compare: severity, line, column, message, hint.
+    #[derive(Debug, Clone)]
+    pub struct Problem {
+        pub severity: Severity,
+        pub line: usize,
+        pub column: usize,
+        pub message: String,
+        pub hint: String,
+    }
+
+    pub fn problems(src: &str) -> Vec<Problem> {
+        let (_, diagnostics) = super::parse(Path::new("content/quizzes/test.yaml"), src);
+        diagnostics.iter().map(problem).collect()
+    }
+
+    fn problem(d: &Diagnostic) -> Problem {
+        Problem {
+            severity: d.severity,
+            line: d.location.as_ref().map_or(0, |l| l.line),
+            column: d.location.as_ref().map_or(0, |l| l.column),
+            message: d.message.clone(),
+            hint: d.hint.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The quiz, which must have parsed without errors or warnings.
+    pub fn quiz(src: &str) -> Quiz {
+        let (quiz, diagnostics) = super::parse(Path::new("content/quizzes/test.yaml"), src);
+        assert!(diagnostics.is_empty(), "expected no problems, got:\n{}", render(&diagnostics));
+        quiz.expect("a quiz without errors")
+    }
+
+    fn render(diagnostics: &[Diagnostic]) -> String {
+        diagnostics.iter().map(|d| d.render(false)).collect::<Vec<_>>().join("\n")
+    }
+
+    /// The one problem whose message contains `needle`; panics listing all problems otherwise.
+    pub fn find(src: &str, needle: &str) -> Problem {
+        let all = problems(src);
+        let found: Vec<&Problem> = all.iter().filter(|p| p.message.contains(needle)).collect();
+        match found[..] {
+            [one] => one.clone(),
+            _ => panic!("expected one problem containing {needle:?}, got:\n{all:#?}"),
+        }
+    }
+
+    /// The 1-based line of the first occurrence of `needle` in `src`.
+    pub fn line_of(src: &str, needle: &str) -> usize {
+        let at = src.find(needle).unwrap_or_else(|| panic!("{needle:?} is not in the source"));
+        src[..at].matches('\n').count() + 1
+    }
+
+    /// The 1-based line of the `n`th (0-based) occurrence of `needle`.
+    pub fn nth_line_of(src: &str, needle: &str, n: usize) -> usize {
+        let at = src.match_indices(needle).nth(n).unwrap_or_else(|| panic!("{needle:?} #{n} is not in the source")).0;
+        src[..at].matches('\n').count() + 1
+    }
+
+    pub fn errors(src: &str) -> Vec<Problem> {
+        problems(src).into_iter().filter(|p| p.severity == Severity::Error).collect()
+    }
+}

@@ -22,6 +22,18 @@ use super::raw::*;
 pub fn parse(file: &Path, source: &str) -> (Option<Quiz>, Vec<Diagnostic>) {
     let map = SourceMap::new(source);
     let mut r = Reporter::new(file, source, &map);
+    if map.root.is_none() {
+        // Not YAML at all (or empty): report that alone, before serde reads a half-parsed
+        // document and blames a missing key.
+        match yaml_serde::from_str::<yaml_serde::Value>(source) {
+            Err(e) => r.push(serde_error(&r, &e)),
+            Ok(_) => r.push(
+                Diagnostic::error(file, "the quiz file is empty")
+                    .with_hint("a quiz needs at least `title`, `mode` and `questions`"),
+            ),
+        }
+        return (None, r.diagnostics);
+    }
     report_unknown_keys(&mut r);
     let raw = match yaml_serde::from_str::<RawQuiz>(source) {
         Ok(raw) => raw,
@@ -178,4 +190,132 @@ fn parse_path(text: &str) -> Vec<Seg<'_>> {
         }
     }
     path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diagnostic::Severity;
+    use crate::quiz::testing::*;
+
+    const FIXTURES: [(&str, &str); 3] = [
+        ("knowledge-basics", include_str!("fixtures/knowledge-basics.yaml")),
+        ("assessment-quadrants", include_str!("fixtures/assessment-quadrants.yaml")),
+        ("assessment-top", include_str!("fixtures/assessment-top.yaml")),
+    ];
+
+    #[test]
+    fn fixtures_are_sound() {
+        for (name, src) in FIXTURES {
+            let (quiz, diagnostics) = parse(Path::new(&format!("content/q/{name}.yaml")), src);
+            assert!(diagnostics.is_empty(), "{name}: {diagnostics:#?}");
+            assert_eq!(quiz.unwrap().id, name);
+        }
+    }
+
+    #[test]
+    fn unknown_keys_are_all_reported_with_suggestions() {
+        let src = "\
+title: T
+mode: knowledge
+questions:
+  - type: single
+    promt: Which?
+    options:
+      - text: a
+        corect: true
+      - text: b
+outcomes:
+  - id: all
+    title: All
+    when: { score: { minimum: 0 } }
+";
+        let all = errors(src);
+        assert_eq!(all.len(), 3, "{all:#?}");
+        let p = find(src, "unknown key `promt`");
+        assert_eq!((p.line, p.column), (5, 5));
+        assert!(p.hint.starts_with("did you mean `prompt`?"), "{}", p.hint);
+        let p = find(src, "unknown key `corect`");
+        assert_eq!((p.line, p.column), (8, 9));
+        assert!(p.hint.starts_with("did you mean `correct`?"), "{}", p.hint);
+        let p = find(src, "unknown key `minimum`");
+        assert_eq!(p.line, 13);
+        assert!(p.hint.starts_with("did you mean `min`?"), "{}", p.hint);
+    }
+
+    #[test]
+    fn an_unknown_key_far_from_any_known_one_is_named_for_removal() {
+        let src = "title: T\nmode: knowledge\nquestions: []\nzebra: 1\n";
+        let p = find(src, "unknown key `zebra` in the quiz");
+        assert_eq!(p.line, 4);
+        assert!(p.hint.starts_with("remove `zebra`"), "{}", p.hint);
+    }
+
+    #[test]
+    fn wrong_types_point_at_the_value() {
+        let src = "title: T\nmode: knowledge\nquestions:\n  - type: single\n    prompt: P\n    points: lots\n";
+        let p = find(src, "invalid type");
+        assert_eq!((p.line, p.column), (6, 13));
+        assert!(p.message.contains("`questions[0].points`"), "{}", p.message);
+        assert!(p.message.contains("expected a number"), "{}", p.message);
+        assert!(!p.message.contains("at line"), "{}", p.message);
+    }
+
+    #[test]
+    fn unknown_values_of_an_enum_get_a_suggestion() {
+        let p = find("title: T\nmode: knowlege\nquestions: []\n", "unknown variant");
+        assert_eq!(p.line, 2);
+        assert_eq!(p.hint, "did you mean `knowledge`?");
+        let p = find("title: T\nmode: knowledge\nquestions:\n  - type: sngle\n    prompt: P\n", "unknown variant");
+        assert_eq!(p.line, 4);
+        assert_eq!(p.hint, "did you mean `single`?");
+    }
+
+    #[test]
+    fn a_missing_key_points_at_the_mapping_that_lacks_it() {
+        let src = "title: T\nmode: knowledge\nquestions:\n  - type: single\n    prompt: P\n    options:\n      - text: a\n      - correct: true\n";
+        let p = find(src, "has no `text`");
+        assert_eq!(p.line, 8);
+        assert!(p.message.contains("questions[0].options[1]"), "{}", p.message);
+        let p = find("title: T\nmode: knowledge\n", "has no `questions`");
+        assert_eq!(p.message, "the quiz has no `questions`");
+    }
+
+    #[test]
+    fn a_duplicate_key_points_at_its_second_occurrence() {
+        let p = find("title: T\nmode: knowledge\ntitle: U\nquestions: []\n", "given twice");
+        assert_eq!((p.line, p.column), (3, 1));
+    }
+
+    #[test]
+    fn yaml_syntax_errors_have_a_position() {
+        let all = errors("title: T\nmode: knowledge\nquestions:\n  - type: single\n   prompt: [P\n");
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert!(all[0].line >= 4, "{all:#?}");
+        assert_eq!(all[0].severity, Severity::Error);
+    }
+
+    #[test]
+    fn an_empty_file_says_so() {
+        let all = errors("# nothing yet\n");
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].message, "the quiz file is empty");
+    }
+
+    #[test]
+    fn the_hash_is_fnv1a_32() {
+        // Reference values of FNV-1a 32.
+        assert_eq!(fnv1a(b""), 0x811c9dc5);
+        assert_eq!(fnv1a(b"a"), 0xe40c292c);
+        assert_eq!(fnv1a(b"foobar"), 0xbf9cf968);
+    }
+
+    #[test]
+    fn paths_in_serde_messages_become_segments() {
+        assert_eq!(
+            parse_path("questions[0].options[12].text"),
+            vec![Seg::Key("questions"), Seg::Index(0), Seg::Key("options"), Seg::Index(12), Seg::Key("text")]
+        );
+        assert!(parse_path("").is_empty());
+    }
 }
