@@ -609,3 +609,225 @@ fn warn_unfair_top(r: &mut Reporter, quiz: &Quiz, ranges: &[(f64, f64)]) {
         );
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::diagnostic::Severity;
+    use crate::quiz::testing::*;
+
+    /// An assessment on two `mean` dimensions, three required agree5 items each, with these
+    /// outcomes (YAML list items).
+    fn two_means(outcomes: &str) -> String {
+        let mut src = String::from(
+            "title: T\nmode: assessment\ndimensions:\n  - { id: closeness, aggregate: mean }\n  - { id: autonomy, aggregate: mean }\nquestions:\n",
+        );
+        for d in ["closeness", "autonomy"] {
+            for _ in 0..3 {
+                src += &format!("  - {{ type: scale, prompt: P, scale: agree5, dimension: {d} }}\n");
+            }
+        }
+        src + "outcomes:\n" + outcomes
+    }
+
+    #[test]
+    fn a_gap_is_reported_with_a_concrete_reachable_score() {
+        let src = two_means(
+            "  - { id: high, title: H, when: { closeness: { min: 3 } } }\n  - { id: low, title: L, when: { closeness: { below: 2.5 } } }\n",
+        );
+        let all = errors(&src);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        // Means of three 1–5 items are thirds; 8/3 is the only one in [2.5, 3).
+        assert_eq!(all[0].message, "the reachable score closeness ≈2.6667, autonomy 1 matches no outcome");
+        assert_eq!(all[0].line, line_of(&src, "outcomes:"));
+        assert!(all[0].hint.contains("`closeness` reaches 1 to 5"), "{}", all[0].hint);
+    }
+
+    #[test]
+    fn an_overlap_is_reported_with_a_concrete_score_and_both_outcomes() {
+        let src = two_means(
+            "  - { id: high, title: H, when: { closeness: { min: 3 } } }\n  - { id: mid, title: M, when: { closeness: { min: 2, below: 4 } } }\n  - { id: low, title: L, when: { closeness: { below: 2 } } }\n",
+        );
+        let all = errors(&src);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].message, "the score closeness 3, autonomy 1 matches both `high` and `mid`");
+        assert_eq!(all[0].line, line_of(&src, "id: mid"));
+        assert!(all[0].hint.contains("would always get `high`"), "{}", all[0].hint);
+    }
+
+    #[test]
+    fn an_outcome_no_reachable_score_matches_is_unreachable() {
+        let src = two_means(
+            "  - { id: beyond, title: B, when: { closeness: { min: 6 } } }\n  - { id: all, title: A, when: { closeness: { below: 6 } } }\n",
+        );
+        let all = errors(&src);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].message, "outcome `beyond` can never be the result");
+        assert_eq!(all[0].line, line_of(&src, "id: beyond"));
+        assert!(all[0].hint.contains("`closeness` reaches 1 to 5"), "{}", all[0].hint);
+    }
+
+    #[test]
+    fn sound_quadrants_pass_and_give_each_dimension_its_range() {
+        let src = two_means(
+            "  - { id: a, title: A, when: { closeness: { min: 3 }, autonomy: { min: 3 } } }\n  - { id: b, title: B, when: { closeness: { min: 3 }, autonomy: { below: 3 } } }\n  - { id: c, title: C, when: { closeness: { below: 3 }, autonomy: { min: 3 } } }\n  - { id: d, title: D, when: { closeness: { below: 3 }, autonomy: { below: 3 } } }\n",
+        );
+        let quiz = quiz(&src);
+        assert_eq!((quiz.dimensions[0].min, quiz.dimensions[0].max), (1.0, 5.0));
+        let fixture = quiz_from_fixture();
+        // closeness: one required agree5 (1–5), one optional, one weight 2, and an optional
+        // single giving 1–5; autonomy: reversed agree5, frequency5, optional agree5, single 1–5.
+        assert_eq!((fixture.dimensions[0].min, fixture.dimensions[0].max), (1.0, 5.0));
+        assert_eq!((fixture.dimensions[1].min, fixture.dimensions[1].max), (1.0, 5.0));
+    }
+
+    fn quiz_from_fixture() -> crate::quiz::Quiz {
+        quiz(include_str!("fixtures/assessment-quadrants.yaml"))
+    }
+
+    #[test]
+    fn a_mean_with_nothing_answered_is_zero_and_must_be_covered() {
+        let src = "title: T\nmode: assessment\ndimensions: [{ id: mood, aggregate: mean }]\nquestions:\n"
+            .to_string()
+            + &"  - { type: scale, prompt: P, scale: agree5, dimension: mood, required: false }\n".repeat(3)
+            + "outcomes:\n  - { id: low, title: L, when: { mood: { min: 1, below: 3 } } }\n  - { id: high, title: H, when: { mood: { min: 3 } } }\n";
+        let all = errors(&src);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].message, "the reachable score mood 0 matches no outcome");
+    }
+
+    #[test]
+    fn correlated_dimensions_are_enumerated_jointly() {
+        // Each answer gives a point to exactly one of `a` and `b`, so a + b = 3 always: the
+        // product of the dimensions' values (a = 0, b = 0 …) would show gaps that are not there.
+        let question = "  - type: single\n    prompt: P\n    options:\n      - { text: A, points: { a: 1, b: 0 } }\n      - { text: B, points: { a: 0, b: 1 } }\n";
+        let src = "title: T\nmode: assessment\ndimensions: [{ id: a }, { id: b }]\nquestions:\n".to_string()
+            + &question.repeat(3)
+            + "outcomes:\n  - { id: more-a, title: A, when: { a: { min: 2 }, b: { below: 2 } } }\n  - { id: more-b, title: B, when: { a: { below: 2 }, b: { min: 2 } } }\n";
+        let quiz = quiz(&src);
+        assert_eq!((quiz.dimensions[1].min, quiz.dimensions[1].max), (0.0, 3.0));
+    }
+
+    /// Three `sum` dimensions, `items` agree5 items each, with these outcomes.
+    fn three_sums(items: [usize; 3], outcomes: &str) -> String {
+        let mut src = String::from("title: T\nmode: assessment\ndimensions: [{ id: talk }, { id: space }, { id: help }]\nquestions:\n");
+        for (d, n) in ["talk", "space", "help"].iter().zip(items) {
+            src += &format!("  - {{ type: scale, prompt: P, scale: agree5, dimension: {d} }}\n").repeat(n);
+        }
+        src + "outcomes:\n" + outcomes
+    }
+
+    #[test]
+    fn top_outcomes_over_every_dimension_are_sound() {
+        let src = three_sums(
+            [3, 3, 3],
+            "  - { id: t, title: T, top: talk }\n  - { id: s, title: S, top: space }\n  - { id: h, title: H, top: help }\n",
+        );
+        quiz(&src);
+        quiz(include_str!("fixtures/assessment-top.yaml"));
+    }
+
+    #[test]
+    fn a_dimension_without_a_top_outcome_leaves_a_gap_where_it_leads() {
+        let src = three_sums([3, 3, 3], "  - { id: t, title: T, top: talk }\n  - { id: s, title: S, top: space }\n");
+        let all = errors(&src);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].message, "the reachable score talk 3, space 3, help 4 matches no outcome");
+    }
+
+    #[test]
+    fn a_second_top_outcome_on_the_same_dimension_is_unreachable() {
+        let src = three_sums(
+            [3, 3, 3],
+            "  - { id: t, title: T, top: talk }\n  - { id: s, title: S, top: space }\n  - { id: h, title: H, top: help }\n  - { id: t2, title: T2, top: talk }\n",
+        );
+        let all = errors(&src);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].message, "outcome `t2` can never be the result");
+        assert!(all[0].hint.contains("an earlier outcome already has `top: talk`"), "{}", all[0].hint);
+    }
+
+    #[test]
+    fn a_when_outcome_overlapping_a_top_outcome_is_reported() {
+        let src = three_sums(
+            [3, 3, 3],
+            "  - { id: strong-talk, title: X, when: { talk: { min: 14 } } }\n  - { id: t, title: T, top: talk }\n  - { id: s, title: S, top: space }\n  - { id: h, title: H, top: help }\n",
+        );
+        // One overlap with each `top` outcome: talk ≥ 14 whichever dimension leads.
+        let all: Vec<String> = errors(&src).into_iter().map(|p| p.message).collect();
+        assert_eq!(
+            all,
+            [
+                "the score talk 14, space 3, help 3 matches both `strong-talk` and `t`",
+                "the score talk 14, space 15, help 3 matches both `strong-talk` and `s`",
+                "the score talk 14, space 3, help 15 matches both `strong-talk` and `h`",
+            ]
+        );
+    }
+
+    #[test]
+    fn top_dimensions_with_different_maxima_are_a_warning() {
+        let src = three_sums(
+            [3, 4, 3],
+            "  - { id: t, title: T, top: talk }\n  - { id: s, title: S, top: space }\n  - { id: h, title: H, top: help }\n",
+        );
+        let all = problems(&src);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].severity, Severity::Warning);
+        assert_eq!(all[0].message, "`top` compares dimensions with different highest scores: `talk` reaches 15, `space` reaches 20");
+        assert_eq!(all[0].line, line_of(&src, "top: space"));
+    }
+
+    /// A knowledge quiz of `n` one-point truefalse questions with these outcomes.
+    fn knowledge(n: usize, outcomes: &str) -> String {
+        "title: T\nmode: knowledge\nquestions:\n".to_string()
+            + &"  - { type: truefalse, prompt: P, answer: true }\n".repeat(n)
+            + "outcomes:\n"
+            + outcomes
+    }
+
+    #[test]
+    fn knowledge_outcomes_cover_the_percentage_score() {
+        quiz(&knowledge(4, "  - { id: low, title: L, when: { score: { below: 50 } } }\n  - { id: ok, title: O, when: { score: { min: 50 } } }\n"));
+        let gap = knowledge(10, "  - { id: low, title: L, when: { score: { below: 50 } } }\n  - { id: ok, title: O, when: { score: { min: 60 } } }\n");
+        assert_eq!(find(&gap, "matches no outcome").message, "the reachable score score 50 matches no outcome");
+        let unreachable = knowledge(
+            3,
+            "  - { id: low, title: L, when: { score: { below: 40 } } }\n  - { id: mid, title: M, when: { score: { min: 40, below: 60 } } }\n  - { id: high, title: H, when: { score: { min: 60 } } }\n",
+        );
+        let all = errors(&unreachable);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].message, "outcome `mid` can never be the result");
+    }
+
+    #[test]
+    fn knowledge_partial_credit_reaches_fractions() {
+        // 2 points over 3 correct options: earns 0, 2/3, 4/3 or 2 of 2 → 0, 33.3…, 66.6…, 100.
+        let src = "title: T\nmode: knowledge\nquestions:\n  - type: multiple\n    prompt: P\n    points: 2\n    partial: true\n    options: [{ text: a, correct: true }, { text: b, correct: true }, { text: c, correct: true }, { text: d }]\noutcomes:\n  - { id: low, title: L, when: { score: { below: 30 } } }\n  - { id: high, title: H, when: { score: { min: 70 } } }\n";
+        // Both fall between the same cut points, so they are one gap, reported once.
+        let gaps: Vec<String> = errors(src).into_iter().map(|p| p.message).collect();
+        assert_eq!(gaps, ["the reachable score score ≈33.3333 matches no outcome"]);
+    }
+
+    #[test]
+    fn too_many_scores_fall_back_to_a_sample_and_say_so() {
+        // Ten agree7 items with distinct weights: 7^10 distinct sums, past the state limit.
+        let mut src = String::from("title: T\nmode: assessment\ndimensions: [{ id: x }]\nquestions:\n");
+        for i in 0..10 {
+            src += &format!("  - {{ type: scale, prompt: P, scale: agree7, dimension: x, weight: {} }}\n", 1.0 + 0.013 * (1 << i) as f64);
+        }
+        // x runs from about 23 to 163; nothing is between 50 and 51.
+        src += "outcomes:\n  - { id: low, title: L, when: { x: { below: 50 } } }\n  - { id: high, title: H, when: { x: { min: 51 } } }\n";
+        let all = problems(&src);
+        assert!(all.iter().all(|p| p.severity == Severity::Warning), "{all:#?}");
+        assert!(all.iter().any(|p| p.message.starts_with("too many reachable scores on `x`")), "{all:#?}");
+        assert!(all.iter().any(|p| p.message.contains("matches no outcome")), "{all:#?}");
+    }
+
+    #[test]
+    fn numbers_in_messages_are_short_and_honest() {
+        assert_eq!(super::number(2.0), "2");
+        assert_eq!(super::number(4.5), "4.5");
+        assert_eq!(super::number(-0.0), "0");
+        assert_eq!(super::number(8.0 / 3.0), "≈2.6667");
+    }
+}
