@@ -121,3 +121,68 @@ pub fn script_json(value: &Value) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quiz::testing::quiz;
+
+    #[test]
+    fn knowledge_client_data_has_the_contract_shape() {
+        let src = include_str!("fixtures/knowledge-basics.yaml");
+        let data = quiz(src).client_data();
+        assert_eq!(data["id"], "test");
+        assert_eq!(data["mode"], "knowledge");
+        assert_eq!(data["hash"], format!("{:08x}", crate::quiz::parse::fnv1a(src.as_bytes())));
+        assert_eq!((data["display"].as_str(), data["shuffle"].as_str()), (Some("step"), Some("options")));
+        assert_eq!(data["remember"], true);
+        assert_eq!(data["pass"], 70);
+        assert_eq!(data["dimensions"], json!([{ "id": "score", "aggregate": "sum", "min": 0, "max": 100 }]));
+        let q = &data["questions"];
+        assert_eq!(
+            q[0],
+            json!({ "id": "definition", "type": "single", "required": true, "points": 1, "partial": false,
+                    "options": [{ "correct": false, "points": {} }, { "correct": true, "points": {} }, { "correct": false, "points": {} }] })
+        );
+        assert_eq!((q[1]["type"].as_str(), q[1]["points"].as_i64(), q[1]["partial"].as_bool()), (Some("multiple"), Some(2), Some(true)));
+        assert_eq!(q[3], json!({ "id": "q4", "type": "truefalse", "required": true, "points": 1, "answer": false }));
+        assert_eq!(q[4], json!({ "id": "q5", "type": "text", "required": true, "points": 1, "accept": ["boundaries", "boundary"] }));
+        assert_eq!(q[5], json!({ "id": "q6", "type": "number", "required": false, "points": 1, "answer": 3, "tolerance": 0 }));
+        assert_eq!(data["outcomes"][0], json!({ "id": "review", "when": { "score": { "min": null, "below": 50 } } }));
+    }
+
+    #[test]
+    fn assessment_client_data_carries_points_scales_and_top() {
+        let data = quiz(include_str!("fixtures/assessment-quadrants.yaml")).client_data();
+        assert_eq!(data["pass"], Value::Null);
+        assert_eq!(data["dimensions"][0], json!({ "id": "closeness", "aggregate": "mean", "min": 1, "max": 5 }));
+        assert_eq!(
+            data["questions"][1],
+            json!({ "id": "q2", "type": "scale", "required": true, "min": 1, "max": 5, "dimension": "autonomy", "reverse": true, "weight": 1 })
+        );
+        let single = &data["questions"][6];
+        assert_eq!(single.get("points"), None, "assessment questions have no worth of their own");
+        assert_eq!(single["options"][1], json!({ "correct": false, "points": { "closeness": 4, "autonomy": 5 } }));
+        let data = quiz(include_str!("fixtures/assessment-top.yaml")).client_data();
+        assert_eq!(data["outcomes"][1], json!({ "id": "spacer", "top": "space" }));
+    }
+
+    #[test]
+    fn script_json_cannot_close_the_script_element_or_open_a_comment() {
+        let value = json!({ "accept": ["</script><script>alert(1)</script>", "<!-- x -->", "a & b", "line\u{2028}para\u{2029}"] });
+        let out = script_json(&value);
+        for forbidden in ["<", ">", "&", "\u{2028}", "\u{2029}"] {
+            assert!(!out.contains(forbidden), "{forbidden:?} in {out}");
+        }
+        assert!(out.contains(r"\u003c/script\u003e"), "{out}");
+        assert_eq!(serde_json::from_str::<Value>(&out).unwrap(), value, "the escapes mean the same JSON");
+    }
+
+    #[test]
+    fn quiz_text_in_ids_and_answers_is_escaped_in_client_data() {
+        let src = "title: T\nmode: knowledge\nquestions:\n  - id: \"</script>\"\n    type: text\n    prompt: P\n    accept: [\"<!--\", \"</SCRIPT >\"]\n";
+        let out = script_json(&quiz(src).client_data());
+        assert!(!out.to_lowercase().contains("</script"), "{out}");
+        assert!(!out.contains("<!--"), "{out}");
+    }
+}

@@ -88,12 +88,6 @@ pub(crate) mod testing {
         src[..at].matches('\n').count() + 1
     }
 
-    /// The 1-based line of the `n`th (0-based) occurrence of `needle`.
-    pub fn nth_line_of(src: &str, needle: &str, n: usize) -> usize {
-        let at = src.match_indices(needle).nth(n).unwrap_or_else(|| panic!("{needle:?} #{n} is not in the source")).0;
-        src[..at].matches('\n').count() + 1
-    }
-
     pub fn errors(src: &str) -> Vec<Problem> {
         problems(src).into_iter().filter(|p| p.severity == Severity::Error).collect()
     }

@@ -253,3 +253,208 @@ fn is_js_whitespace(c: char) -> bool {
             | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quiz::testing::quiz;
+
+    fn answers(json: &str) -> Answers {
+        serde_json::from_str(json).expect("valid answers JSON")
+    }
+
+    const KNOWLEDGE: &str = "\
+title: T
+mode: knowledge
+pass: 60
+questions:
+  - id: one
+    type: single
+    prompt: P
+    options: [{ text: a }, { text: b, correct: true }, { text: c }]
+  - id: all
+    type: multiple
+    prompt: P
+    points: 2
+    options: [{ text: a, correct: true }, { text: b, correct: true }, { text: c }]
+  - id: some
+    type: multiple
+    prompt: P
+    points: 3
+    partial: true
+    options: [{ text: a, correct: true }, { text: b, correct: true }, { text: c, correct: true }, { text: d }]
+  - { id: tf, type: truefalse, prompt: P, answer: false }
+  - { id: word, type: text, prompt: P, accept: [Boundaries, boundary] }
+  - { id: count, type: number, prompt: P, answer: 4, tolerance: 0.5, required: false }
+outcomes:
+  - { id: low, title: L, when: { score: { below: 50 } } }
+  - { id: high, title: H, when: { score: { min: 50 } } }
+";
+
+    #[test]
+    fn knowledge_scores_every_question_type() {
+        let quiz = quiz(KNOWLEDGE);
+        let all_right = answers(r#"{"one": 1, "all": [1, 0], "some": [0, 1, 2], "tf": false, "word": "  BOUNDÁRIES ", "count": 4.5}"#);
+        let result = score(&quiz, &all_right).unwrap();
+        assert_eq!((result.earned, result.possible, result.score, result.passed), (Some(9.0), Some(9.0), Some(100.0), Some(true)));
+        assert_eq!(result.outcome.as_deref(), Some("high"));
+        assert_eq!(result.dimensions, BTreeMap::from([("score".to_string(), 100.0)]));
+        assert!(result.questions.values().all(|q| q.correct), "{:?}", result.questions);
+
+        let all_wrong = answers(r#"{"one": 0, "all": [0], "some": [3], "tf": true, "word": "limits", "count": 4.6}"#);
+        let result = score(&quiz, &all_wrong).unwrap();
+        assert_eq!((result.earned, result.score, result.passed), (Some(0.0), Some(0.0), Some(false)));
+        assert_eq!(result.outcome.as_deref(), Some("low"));
+        assert!(result.questions.values().all(|q| !q.correct && q.earned == 0.0), "{:?}", result.questions);
+    }
+
+    #[test]
+    fn multiple_is_all_or_nothing_unless_partial() {
+        let quiz = quiz(KNOWLEDGE);
+        let base = r#""one": 1, "tf": false, "word": "boundary""#;
+        let result = score(&quiz, &answers(&format!(r#"{{{base}, "all": [0, 1, 2], "some": [0, 1, 3]}}"#))).unwrap();
+        assert_eq!(result.questions["all"], QuestionResult { correct: false, earned: 0.0 });
+        // Partial: 3 × max(0, 2 right − 1 wrong) / 3 correct.
+        assert_eq!(result.questions["some"], QuestionResult { correct: false, earned: 1.0 });
+        let result = score(&quiz, &answers(&format!(r#"{{{base}, "all": [0, 1], "some": [2, 3, 2]}}"#))).unwrap();
+        // Duplicates count once: 1 right − 1 wrong = 0.
+        assert_eq!(result.questions["some"], QuestionResult { correct: false, earned: 0.0 });
+        let result = score(&quiz, &answers(&format!(r#"{{{base}, "all": [0, 1], "some": [1, 0]}}"#))).unwrap();
+        assert_eq!(result.questions["some"], QuestionResult { correct: false, earned: 2.0 });
+        // 1 + 2 + 2 + 1 + 1 of 9, and the unanswered optional question earns nothing.
+        assert_eq!(result.earned, Some(7.0));
+        assert_eq!(result.score, Some(100.0 * 7.0 / 9.0));
+        assert_eq!(result.questions["count"], QuestionResult { correct: false, earned: 0.0 });
+    }
+
+    #[test]
+    fn required_questions_must_be_answered_with_something_that_fits() {
+        let quiz = quiz(KNOWLEDGE);
+        let missing = score(&quiz, &answers(r#"{"one": 7, "all": [], "tf": "false", "word": "   "}"#)).unwrap_err();
+        assert_eq!(missing, ["one", "all", "some", "tf", "word"]);
+        let missing = score(&quiz, &answers(r#"{"one": 1.5, "all": [0], "some": [0], "tf": true, "word": "x"}"#)).unwrap_err();
+        assert_eq!(missing, ["one"]);
+    }
+
+    #[test]
+    fn without_pass_passed_is_null_and_without_outcomes_outcome_is_null() {
+        let quiz = quiz("title: T\nmode: knowledge\nquestions:\n  - { type: truefalse, prompt: P, answer: true }\n");
+        let result = score(&quiz, &answers(r#"{"q1": true}"#)).unwrap();
+        assert_eq!((result.passed, result.outcome), (None, None));
+        assert_eq!(result.score, Some(100.0));
+    }
+
+    const ASSESSMENT: &str = "\
+title: T
+mode: assessment
+dimensions:
+  - { id: closeness, aggregate: mean }
+  - { id: autonomy }
+questions:
+  - { id: s1, type: scale, prompt: P, scale: agree5, dimension: closeness }
+  - { id: s2, type: scale, prompt: P, scale: agree5, dimension: closeness, reverse: true, weight: 2 }
+  - { id: s3, type: scale, prompt: P, scale: agree7, dimension: closeness, required: false }
+  - { id: a1, type: scale, prompt: P, scale: { min: 0, max: 3 }, dimension: autonomy }
+  - { id: a2, type: scale, prompt: P, scale: frequency5, dimension: autonomy, reverse: true }
+  - id: pick
+    type: single
+    prompt: P
+    options:
+      - { text: a, points: { autonomy: 2 } }
+      - { text: b, points: { closeness: 4, autonomy: -1 } }
+  - id: many
+    type: multiple
+    prompt: P
+    required: false
+    options:
+      - { text: a, points: { autonomy: 1 } }
+      - { text: b, points: { autonomy: 2.5 } }
+      - { text: c, points: { closeness: 5 } }
+outcomes:
+  - { id: close, title: C, when: { closeness: { min: 3 } } }
+  - { id: apart, title: A, when: { closeness: { below: 3 } } }
+";
+
+    #[test]
+    fn assessment_sums_and_means_with_reversal_and_weights() {
+        let quiz = quiz(ASSESSMENT);
+        // closeness: s1 4, s2 picked 2 → reversed 4, × 2 = 8; `pick` b gives 4 (weight 1);
+        // `many` contributes (option c names closeness) with 0 here. s3 unanswered.
+        // total 4 + 8 + 4 + 0 = 16 over weights 1 + 2 + 1 + 1 = 5.
+        // autonomy (sum): a1 3, a2 picked 1 → 5, pick b −1, many a + b 3.5 → 10.5.
+        let result = score(&quiz, &answers(r#"{"s1": 4, "s2": 2, "a1": 3, "a2": 1, "pick": 1, "many": [1, 0]}"#)).unwrap();
+        assert_eq!(result.dimensions["closeness"], 16.0 / 5.0);
+        assert_eq!(result.dimensions["autonomy"], 10.5);
+        assert_eq!(result.outcome.as_deref(), Some("close"));
+        assert_eq!((result.earned, result.possible, result.score, result.passed), (None, None, None, None));
+        assert!(result.questions.is_empty());
+    }
+
+    #[test]
+    fn a_mean_counts_only_answered_questions_that_can_contribute() {
+        let quiz = quiz(ASSESSMENT);
+        // `pick` a names only autonomy, but the question can contribute to closeness, so it
+        // counts in closeness's divisor: (1 + 2 × 5 + 0) / (1 + 2 + 1) = 11 / 4.
+        let result = score(&quiz, &answers(r#"{"s1": 1, "s2": 1, "a1": 0, "a2": 5, "pick": 0}"#)).unwrap();
+        assert_eq!(result.dimensions["closeness"], 11.0 / 4.0);
+        assert_eq!(result.dimensions["autonomy"], 0.0 + 1.0 + 2.0);
+        assert_eq!(result.outcome.as_deref(), Some("apart"));
+        // Out-of-range scale values are no answer.
+        assert_eq!(score(&quiz, &answers(r#"{"s1": 6, "s2": 1, "a1": 0, "a2": 5, "pick": 0}"#)).unwrap_err(), ["s1"]);
+    }
+
+    #[test]
+    fn a_mean_nothing_answered_contributes_to_is_zero() {
+        let quiz = quiz(
+            "title: T\nmode: assessment\ndimensions: [{ id: x, aggregate: mean }]\nquestions:\n  - { type: scale, prompt: P, scale: agree5, dimension: x, required: false }\n  - { type: scale, prompt: P, scale: agree5, dimension: x, required: false }\n  - { type: scale, prompt: P, scale: agree5, dimension: x, required: false }\noutcomes:\n  - { id: all, title: A, when: {} }\n",
+        );
+        let result = score(&quiz, &Answers::default()).unwrap();
+        assert_eq!(result.dimensions["x"], 0.0);
+        assert_eq!(result.outcome.as_deref(), Some("all"));
+    }
+
+    #[test]
+    fn top_ties_go_to_the_earliest_listed_outcome() {
+        let quiz = quiz(include_str!("fixtures/assessment-top.yaml"));
+        let all = |talk: i64, space: i64, help: i64| {
+            answers(&format!(
+                r#"{{"q1": {talk}, "q4": {talk}, "q7": {}, "q2": {space}, "q5": {space}, "q8": {space}, "q3": {help}, "q6": {help}, "q9": {}}}"#,
+                6 - talk,
+                6 - help
+            ))
+        };
+        let outcome = |a: Answers| score(&quiz, &a).unwrap().outcome.unwrap();
+        assert_eq!(outcome(all(5, 3, 3)), "talker");
+        assert_eq!(outcome(all(3, 4, 4)), "spacer", "space and help tie: space is listed first");
+        assert_eq!(outcome(all(2, 2, 5)), "helper");
+        assert_eq!(outcome(all(4, 4, 4)), "talker");
+    }
+
+    #[test]
+    fn results_serialize_as_the_contract_says() {
+        let quiz = quiz(ASSESSMENT);
+        let result = score(&quiz, &answers(r#"{"s1": 4, "s2": 2, "a1": 3, "a2": 1, "pick": 1}"#)).unwrap();
+        let json = serde_json::to_value(&result).unwrap();
+        assert_eq!(json["outcome"], "close");
+        assert_eq!(json["earned"], serde_json::Value::Null);
+        assert_eq!(json["passed"], serde_json::Value::Null);
+        assert_eq!(json["questions"], serde_json::json!({}));
+        assert!(json["dimensions"]["autonomy"].is_number());
+        let quiz = crate::quiz::testing::quiz(KNOWLEDGE);
+        let result = score(&quiz, &answers(r#"{"one": 1, "all": [0, 1], "some": [0], "tf": false, "word": "x"}"#)).unwrap();
+        let json = serde_json::to_value(&result).unwrap();
+        assert_eq!(json["questions"]["one"], serde_json::json!({ "correct": true, "earned": 1.0 }));
+        assert_eq!(json["dimensions"]["score"], json["score"]);
+    }
+
+    #[test]
+    fn normalize_folds_case_accents_and_whitespace() {
+        assert_eq!(normalize("  Ça   VA\tbien\n"), "ca va bien");
+        assert_eq!(normalize("Boundariés"), "boundaries");
+        assert_eq!(normalize("e\u{301}le\u{300}ve"), "eleve");
+        assert_eq!(normalize("\u{feff}non\u{a0}\u{2003}breaking\u{3000}"), "non breaking");
+        // U+0085 is not whitespace in JavaScript's `\s`, so it stays.
+        assert_eq!(normalize("a\u{85}b"), "a\u{85}b");
+        assert_eq!(normalize("   "), "");
+    }
+}

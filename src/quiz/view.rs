@@ -236,3 +236,101 @@ fn escape_html(s: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quiz::testing::quiz;
+
+    /// A stand-in renderer that shows what was rendered and how.
+    fn md(text: &str, inline: bool) -> String {
+        if inline { format!("<i>{text}</i>") } else { format!("<p>{text}</p>") }
+    }
+
+    fn link(target: &str) -> Option<(String, String)> {
+        (target == "../guides/boundaries.md").then(|| ("/guides/boundaries/".to_string(), "Boundaries".to_string()))
+    }
+
+    #[test]
+    fn knowledge_view_renders_markdown_and_review_answers() {
+        let view = view(&quiz(include_str!("fixtures/knowledge-basics.yaml")), "/quizzes/basics/", &md, &link);
+        assert_eq!((view.mode, view.display, view.pass), ("knowledge", Display::Step, Some(70.0)));
+        assert_eq!(view.page_url, "/quizzes/basics/");
+        assert_eq!(view.description_html, "<i>Five minutes on what boundaries are, and are not.</i>");
+        assert!(view.intro_html.starts_with("<p>Check what"), "{}", view.intro_html);
+        assert_eq!(view.disclaimer_html, "");
+        assert!(view.data_json.starts_with('{') && !view.data_json.contains('<'));
+
+        let single = &view.questions[0];
+        assert_eq!((single.id.as_str(), single.number, single.kind, single.required), ("definition", 1, "single", true));
+        assert_eq!(single.options[1].value, "1");
+        assert_eq!(single.options[1].text_html, "<i>a limit on what **you** will do or accept</i>");
+        assert!(single.options[1].correct);
+        assert_eq!(single.options[0].feedback_html, "<p>Rules are about the other person's behaviour.</p>");
+        assert_eq!(single.answer_html, single.options[1].text_html);
+        assert_eq!(single.explanation_html, "<p>A boundary describes your own actions, not someone else's.</p>");
+
+        let multiple = &view.questions[1];
+        assert_eq!(multiple.answer_html.matches("<i>").count(), 3);
+        assert!(multiple.partial);
+        assert_eq!(multiple.points, Some(2.0));
+        let truefalse = &view.questions[3];
+        assert_eq!((truefalse.answer.clone(), truefalse.answer_html.as_str()), (serde_json::json!(false), ""));
+        assert_eq!(view.questions[4].answer_html, "boundaries");
+        let number = &view.questions[5];
+        assert_eq!((number.answer.clone(), number.tolerance, number.answer_html.as_str()), (serde_json::json!(3.0), Some(0.0), "3"));
+
+        assert_eq!(view.dimensions[0].id, "score");
+        assert_eq!(view.outcomes[0].links.len(), 1);
+        assert_eq!(view.outcomes[0].links[0].url, "/guides/boundaries/");
+        assert_eq!(view.outcomes[0].body_html, "<p>Go back over the guide, then try again.</p>");
+    }
+
+    #[test]
+    fn assessment_view_has_scales_dimensions_and_drops_broken_links() {
+        let view = view(&quiz(include_str!("fixtures/assessment-quadrants.yaml")), "/q/", &md, &link);
+        let scale = &view.questions[0];
+        assert_eq!((scale.min, scale.max, scale.answer_html.as_str()), (Some(1), Some(5), ""));
+        let points = &scale.scale.as_ref().unwrap().points;
+        assert_eq!(scale.scale.as_ref().unwrap().preset, "agree5");
+        assert_eq!((points.len(), points[0].value, points[0].label.as_str()), (5, 1, ""));
+        assert_eq!(view.questions[6].options.len(), 4);
+        assert!(view.questions[6].options.iter().all(|o| !o.correct));
+        assert_eq!(view.dimensions[1].label, "Autonomy");
+        assert_eq!((view.dimensions[1].min, view.dimensions[1].max), (1.0, 5.0));
+        // `../guides/building-interdependence.md` does not resolve here: left out of the view…
+        assert!(view.outcomes[0].links.is_empty());
+        // …and the build can report it where it was written.
+        let quiz = quiz(include_str!("fixtures/assessment-quadrants.yaml"));
+        let (target, offset) = quiz.outcome_links()[0];
+        assert_eq!(target, "../guides/building-interdependence.md");
+        let src = include_str!("fixtures/assessment-quadrants.yaml");
+        assert!(src[offset..].starts_with("../guides/building-interdependence.md"));
+    }
+
+    #[test]
+    fn custom_scales_carry_their_labels() {
+        let src = "title: T\nmode: assessment\ndimensions: [{ id: x }]\nquestions:\n".to_string()
+            + &"  - { type: scale, prompt: P, dimension: x, scale: { min: 0, max: 2, labels: [Never, Sometimes, Often] } }\n".repeat(3)
+            + "outcomes:\n  - { id: all, title: A, when: {} }\n";
+        let view = view(&quiz(&src), "/q/", &md, &link);
+        let scale = view.questions[0].scale.as_ref().unwrap();
+        assert_eq!(scale.preset, "custom");
+        let labels: Vec<&str> = scale.points.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(labels, ["Never", "Sometimes", "Often"]);
+    }
+
+    #[test]
+    fn every_markdown_string_is_listed_with_where_it_was_written() {
+        let src = include_str!("fixtures/knowledge-basics.yaml");
+        let quiz = quiz(src);
+        let all = quiz.markdown();
+        // description, intro, 6 prompts, 3 + 4 + 3 option texts, 1 feedback, 2 explanations, 3 bodies.
+        assert_eq!(all.len(), 1 + 1 + 6 + 10 + 1 + 2 + 3);
+        for (markdown, _) in &all {
+            let first_line = markdown.text.lines().next().unwrap();
+            assert!(src[markdown.offset..].contains(first_line), "{first_line:?}");
+        }
+        assert!(all.windows(2).all(|w| w[0].0.offset < w[1].0.offset), "in file order");
+    }
+}
