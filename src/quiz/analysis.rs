@@ -612,8 +612,10 @@ fn warn_unfair_top(r: &mut Reporter, quiz: &Quiz, ranges: &[(f64, f64)]) {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
     use crate::diagnostic::Severity;
     use crate::quiz::testing::*;
+    use crate::quiz::{Answer, Answers, score};
 
     /// An assessment on two `mean` dimensions, three required agree5 items each, with these
     /// outcomes (YAML list items).
@@ -821,6 +823,129 @@ mod tests {
         assert!(all.iter().all(|p| p.severity == Severity::Warning), "{all:#?}");
         assert!(all.iter().any(|p| p.message.starts_with("too many reachable scores on `x`")), "{all:#?}");
         assert!(all.iter().any(|p| p.message.contains("matches no outcome")), "{all:#?}");
+    }
+
+    /// Every answer a question can get, for brute force (None: skipped, when optional).
+    fn every_answer(q: &Question) -> Vec<Option<Answer>> {
+        let mut all: Vec<Option<Answer>> = match &q.kind {
+            QuestionKind::Single { options } => (0..options.len()).map(|i| Some(Answer::Number(i as f64))).collect(),
+            QuestionKind::Multiple { options, .. } => (1..1u32 << options.len())
+                .map(|mask| {
+                    let picks = (0..options.len()).filter(|i| mask & (1 << i) != 0).map(|i| i as f64).collect();
+                    Some(Answer::Picks(picks))
+                })
+                .collect(),
+            QuestionKind::TrueFalse { .. } => vec![Some(Answer::Flag(true)), Some(Answer::Flag(false))],
+            QuestionKind::Scale { scale, .. } => (scale.min()..=scale.max()).map(|v| Some(Answer::Number(v as f64))).collect(),
+            QuestionKind::Text { accept } => vec![Some(Answer::Text(accept[0].clone())), Some(Answer::Text("nope".into()))],
+            QuestionKind::Number { answer, tolerance } => {
+                vec![Some(Answer::Number(*answer)), Some(Answer::Number(answer + tolerance + 1.0))]
+            }
+        };
+        if !q.required {
+            all.push(None);
+        }
+        all
+    }
+
+    /// The dimension scores (as bits) of every combination of answers, through the scorer.
+    fn scored_by_brute_force(quiz: &Quiz) -> BTreeSet<Vec<u64>> {
+        let choices: Vec<Vec<Option<Answer>>> = quiz.questions.iter().map(every_answer).collect();
+        let mut pick = vec![0usize; choices.len()];
+        let mut seen = BTreeSet::new();
+        'all: loop {
+            let answers = Answers(
+                quiz.questions
+                    .iter()
+                    .zip(&pick)
+                    .zip(&choices)
+                    .filter_map(|((q, &i), c)| c[i].clone().map(|a| (q.id.clone(), a)))
+                    .collect(),
+            );
+            let result = score(quiz, &answers).expect("every required question is answered");
+            seen.insert(quiz.dimensions.iter().map(|d| key(result.dimensions[&d.id])).collect());
+            for (i, c) in pick.iter_mut().zip(&choices) {
+                *i += 1;
+                if *i < c.len() {
+                    continue 'all;
+                }
+                *i = 0;
+            }
+            break;
+        }
+        seen
+    }
+
+    /// The dimension scores (as bits) the analysis enumerates: the product of its groups.
+    fn enumerated(quiz: &Quiz) -> BTreeSet<Vec<u64>> {
+        let cuts = cut_points(quiz);
+        let groups = match quiz.mode {
+            Mode::Knowledge { .. } => vec![knowledge_scores(quiz, &cuts[0])],
+            Mode::Assessment => assessment_scores(quiz, &cuts),
+        };
+        let mut all = vec![vec![0u64; quiz.dimensions.len()]];
+        for g in &groups {
+            assert!(g.exact);
+            all = all
+                .iter()
+                .flat_map(|partial| {
+                    g.points.iter().map(move |p| {
+                        let mut full = partial.clone();
+                        for (k, &d) in g.dims.iter().enumerate() {
+                            full[d] = key(p[k]);
+                        }
+                        full
+                    })
+                })
+                .collect();
+        }
+        all.into_iter().collect()
+    }
+
+    #[test]
+    fn the_enumeration_finds_exactly_the_scores_the_scorer_gives() {
+        let assessment = "\
+title: T
+mode: assessment
+dimensions: [{ id: a, aggregate: mean }, { id: b }, { id: c, aggregate: mean }]
+questions:
+  - { type: scale, prompt: P, scale: agree5, dimension: a }
+  - { type: scale, prompt: P, scale: agree5, dimension: a, reverse: true, weight: 0.7, required: false }
+  - type: single
+    prompt: P
+    required: false
+    options: [{ text: x, points: { a: 0.1, b: 2 } }, { text: y, points: { b: -1 } }, { text: z, points: { a: 0.2 } }]
+  - type: multiple
+    prompt: P
+    options: [{ text: x, points: { b: 1.5 } }, { text: y, points: { b: 0.3, c: 1 } }, { text: z, points: { c: 2 } }]
+  - { type: scale, prompt: P, scale: { min: -1, max: 1 }, dimension: c, required: false }
+outcomes:
+  - { id: all, title: A, when: {} }
+";
+        let knowledge = "\
+title: T
+mode: knowledge
+questions:
+  - type: single
+    prompt: P
+    points: 0.3
+    options: [{ text: x }, { text: y, correct: true }]
+  - type: multiple
+    prompt: P
+    points: 2
+    partial: true
+    options: [{ text: x, correct: true }, { text: y, correct: true }, { text: z, correct: true }, { text: w }]
+  - { type: truefalse, prompt: P, answer: true, required: false, points: 0.1 }
+  - { type: text, prompt: P, accept: [yes] }
+  - { type: number, prompt: P, answer: 2, tolerance: 0.5, points: 3 }
+";
+        for src in [assessment, knowledge] {
+            let (quiz, _) = crate::quiz::parse(std::path::Path::new("t.yaml"), src);
+            let quiz = quiz.expect("valid quiz");
+            let scored = scored_by_brute_force(&quiz);
+            assert!(scored.len() > 20, "a meaningful test: {} distinct scores", scored.len());
+            assert_eq!(enumerated(&quiz), scored);
+        }
     }
 
     #[test]
