@@ -127,7 +127,12 @@ fn serde_error(r: &Reporter, e: &yaml_serde::Error) -> Diagnostic {
     let message = message
         .replace("expected f64", "expected a number")
         .replace("expected i64", "expected a whole number")
-        .replace("expected struct RawQuiz", "expected the quiz's keys (`title`, `mode`, `questions`, …)");
+        .replace("expected struct RawQuiz", "expected the quiz's keys (`title`, `mode`, `questions`, …)")
+        .replace("expected struct RawDimension", "expected a dimension (`{ id: …, label: … }`)")
+        .replace("expected struct RawQuestion", "expected a question (`type`, `prompt`, …)")
+        .replace("expected struct RawOption", "expected an option (`{ text: … }`)")
+        .replace("expected struct RawOutcome", "expected an outcome (`id`, `title`, `when` or `top`)")
+        .replace("expected struct RawBound", "expected a bound (`{ min: …, below: … }`)");
     let whose = if path_text.is_empty() { "the quiz".to_string() } else { format!("`{path_text}`") };
     let at_mark = |d: Diagnostic| match e.location() {
         Some(loc) => d.at(crate::diagnostic::Location::at_line_col(r.source, loc.line(), loc.column(), 1)),
@@ -279,6 +284,14 @@ outcomes:
         assert!(p.message.contains("questions[0].options[1]"), "{}", p.message);
         let p = find("title: T\nmode: knowledge\n", "has no `questions`");
         assert_eq!(p.message, "the quiz has no `questions`");
+    }
+
+    #[test]
+    fn type_errors_name_the_expected_shape_in_the_authors_terms() {
+        let src = "title: T\nmode: knowledge\nquestions:\n  - { type: truefalse, prompt: P, answer: true }\noutcomes:\n  - { id: a, title: A, when: { score: 3 } }\n";
+        let p = find(src, "invalid type");
+        assert!(p.message.ends_with("expected a bound (`{ min: …, below: … }`)"), "{}", p.message);
+        assert_eq!(p.line, 6);
     }
 
     #[test]

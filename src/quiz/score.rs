@@ -31,6 +31,9 @@ pub enum Answer {
     Text(String),
     /// multiple: option indices.
     Picks(Vec<f64>),
+    /// Anything else (`null`, an object, a list of strings): never fits a question, so it
+    /// counts as no answer instead of making the whole answers object unreadable.
+    Unfit(serde_json::Value),
 }
 
 /// The result of scoring, as contract §2 shapes it.
@@ -334,6 +337,8 @@ outcomes:
         assert_eq!(missing, ["one", "all", "some", "tf", "word"]);
         let missing = score(&quiz, &answers(r#"{"one": 1.5, "all": [0], "some": [0], "tf": true, "word": "x"}"#)).unwrap_err();
         assert_eq!(missing, ["one"]);
+        let missing = score(&quiz, &answers(r#"{"one": null, "all": ["0"], "some": {"a": 1}, "tf": true, "word": "x"}"#)).unwrap_err();
+        assert_eq!(missing, ["one", "all", "some"]);
     }
 
     #[test]
