@@ -64,7 +64,8 @@ pub(crate) fn analyze(r: &mut Reporter, quiz: &Quiz) -> Vec<(f64, f64)> {
     for group in &groups {
         for (k, &d) in group.dims.iter().enumerate() {
             let values = group.points.iter().map(|p| p[k]);
-            ranges[d] = (values.clone().fold(f64::INFINITY, f64::min), values.fold(f64::NEG_INFINITY, f64::max));
+            ranges[d] =
+                (values.clone().fold(f64::INFINITY, f64::min), values.fold(f64::NEG_INFINITY, f64::max));
         }
     }
     // Without outcomes there is nothing to prove, and the ranges are only for the bars.
@@ -111,7 +112,9 @@ fn key(x: f64) -> u64 {
 }
 
 fn sorted_distinct(mut points: Vec<Vec<f64>>) -> Vec<Vec<f64>> {
-    points.sort_by(|a, b| a.iter().zip(b).map(|(x, y)| x.total_cmp(y)).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal));
+    points.sort_by(|a, b| {
+        a.iter().zip(b).map(|(x, y)| x.total_cmp(y)).find(|o| o.is_ne()).unwrap_or(std::cmp::Ordering::Equal)
+    });
     points.dedup_by(|a, b| a.iter().zip(b.iter()).all(|(x, y)| key(*x) == key(*y)));
     points
 }
@@ -181,7 +184,11 @@ fn assessment_scores(quiz: &Quiz, cuts: &[Vec<f64>]) -> Vec<GroupScores> {
             None => {
                 for d in dims {
                     let (lo, hi) = dimension_bounds(quiz, d);
-                    groups.push(GroupScores { dims: vec![d], points: sampled(lo, hi, &cuts[d]), exact: false });
+                    groups.push(GroupScores {
+                        dims: vec![d],
+                        points: sampled(lo, hi, &cuts[d]),
+                        exact: false,
+                    });
                 }
             }
         }
@@ -223,7 +230,9 @@ fn moves(quiz: &Quiz, question: &Question, dims: &[usize], touched: &[usize]) ->
                 let mut m = Vec::new();
                 for &d in touched {
                     let id = &quiz.dimensions[d].id;
-                    m.extend(picked.iter().filter_map(|&i| options[i].credit.points_for(id)).map(|p| (slot(d), p)));
+                    m.extend(
+                        picked.iter().filter_map(|&i| options[i].credit.points_for(id)).map(|p| (slot(d), p)),
+                    );
                     if is_mean(d) {
                         m.push((slot(d) + 1, 1.0));
                     }
@@ -293,8 +302,11 @@ fn dimension_bounds(quiz: &Quiz, d: usize) -> (f64, f64) {
                 (a.min(b), a.max(b), *weight)
             }
             kind => {
-                let points: Vec<f64> =
-                    kind.options().iter().map(|o| o.credit.points_for(&dimension.id).unwrap_or(0.0)).collect();
+                let points: Vec<f64> = kind
+                    .options()
+                    .iter()
+                    .map(|o| o.credit.points_for(&dimension.id).unwrap_or(0.0))
+                    .collect();
                 if let QuestionKind::Multiple { .. } = kind {
                     // Any non-empty subset: at least the most negative single pick.
                     let negatives: f64 = points.iter().filter(|p| **p < 0.0).sum();
@@ -369,7 +381,8 @@ fn check_coverage(quiz: &Quiz, groups: &[GroupScores], cuts: &[Vec<f64>]) -> Cov
     // Candidate highest scores: with `top` outcomes, every reachable value of every dimension;
     // without, one pass with no candidate (the highest score does not matter).
     let candidates: Vec<Option<f64>> = if has_top {
-        let all: BTreeSet<u64> = groups.iter().flat_map(|g| g.points.iter().flatten().map(|v| key(*v))).collect();
+        let all: BTreeSet<u64> =
+            groups.iter().flat_map(|g| g.points.iter().flatten().map(|v| key(*v))).collect();
         let mut values: Vec<f64> = all.into_iter().map(f64::from_bits).collect();
         values.sort_by(f64::total_cmp);
         values.into_iter().map(Some).collect()
@@ -531,16 +544,27 @@ fn report_coverage(r: &mut Reporter, quiz: &Quiz, coverage: &Coverage, ranges: &
         } else {
             format!("add an outcome for it or widen a `when` bound; {range_hint}")
         };
-        r.push(finding(r, r.key(at!["outcomes"]), format!("the reachable score {} matches no outcome", describe(quiz, gap))).with_hint(hint));
+        r.push(
+            finding(
+                r,
+                r.key(at!["outcomes"]),
+                format!("the reachable score {} matches no outcome", describe(quiz, gap)),
+            )
+            .with_hint(hint),
+        );
     }
     for (&(a, b), score) in &coverage.overlaps {
         let (first, second) = (&quiz.outcomes[a].id, &quiz.outcomes[b].id);
         r.push(
-            finding(r, rule_key(r, quiz, b), format!("the score {} matches both `{first}` and `{second}`", describe(quiz, score)))
-                .with_hint(format!(
-                    "readers with it would always get `{first}`, listed first; make the ranges meet without \
+            finding(
+                r,
+                rule_key(r, quiz, b),
+                format!("the score {} matches both `{first}` and `{second}`", describe(quiz, score)),
+            )
+            .with_hint(format!(
+                "readers with it would always get `{first}`, listed first; make the ranges meet without \
                      overlapping (one's `below` is the next one's `min`)"
-                )),
+            )),
         );
     }
     // An unreachable verdict needs every reachable score checked, exactly.
@@ -567,7 +591,10 @@ fn report_coverage(r: &mut Reporter, quiz: &Quiz, coverage: &Coverage, ranges: &
                 }
             }
         };
-        r.push(r.error(rule_key(r, quiz, k), format!("outcome `{}` can never be the result", outcome.id)).with_hint(hint));
+        r.push(
+            r.error(rule_key(r, quiz, k), format!("outcome `{}` can never be the result", outcome.id))
+                .with_hint(hint),
+        );
     }
 }
 
@@ -712,7 +739,9 @@ mod tests {
 
     /// Three `sum` dimensions, `items` agree5 items each, with these outcomes.
     fn three_sums(items: [usize; 3], outcomes: &str) -> String {
-        let mut src = String::from("title: T\nmode: assessment\ndimensions: [{ id: talk }, { id: space }, { id: help }]\nquestions:\n");
+        let mut src = String::from(
+            "title: T\nmode: assessment\ndimensions: [{ id: talk }, { id: space }, { id: help }]\nquestions:\n",
+        );
         for (d, n) in ["talk", "space", "help"].iter().zip(items) {
             src += &format!("  - {{ type: scale, prompt: P, scale: agree5, dimension: {d} }}\n").repeat(n);
         }
@@ -731,7 +760,10 @@ mod tests {
 
     #[test]
     fn a_dimension_without_a_top_outcome_leaves_a_gap_where_it_leads() {
-        let src = three_sums([3, 3, 3], "  - { id: t, title: T, top: talk }\n  - { id: s, title: S, top: space }\n");
+        let src = three_sums(
+            [3, 3, 3],
+            "  - { id: t, title: T, top: talk }\n  - { id: s, title: S, top: space }\n",
+        );
         let all = errors(&src);
         assert_eq!(all.len(), 1, "{all:#?}");
         assert_eq!(all[0].message, "the reachable score talk 3, space 3, help 4 matches no outcome");
@@ -776,7 +808,10 @@ mod tests {
         let all = problems(&src);
         assert_eq!(all.len(), 1, "{all:#?}");
         assert_eq!(all[0].severity, Severity::Warning);
-        assert_eq!(all[0].message, "`top` compares dimensions with different highest scores: `talk` reaches 15, `space` reaches 20");
+        assert_eq!(
+            all[0].message,
+            "`top` compares dimensions with different highest scores: `talk` reaches 15, `space` reaches 20"
+        );
         assert_eq!(all[0].line, line_of(&src, "top: space"));
     }
 
@@ -790,9 +825,18 @@ mod tests {
 
     #[test]
     fn knowledge_outcomes_cover_the_percentage_score() {
-        quiz(&knowledge(4, "  - { id: low, title: L, when: { score: { below: 50 } } }\n  - { id: ok, title: O, when: { score: { min: 50 } } }\n"));
-        let gap = knowledge(10, "  - { id: low, title: L, when: { score: { below: 50 } } }\n  - { id: ok, title: O, when: { score: { min: 60 } } }\n");
-        assert_eq!(find(&gap, "matches no outcome").message, "the reachable score score 50 matches no outcome");
+        quiz(&knowledge(
+            4,
+            "  - { id: low, title: L, when: { score: { below: 50 } } }\n  - { id: ok, title: O, when: { score: { min: 50 } } }\n",
+        ));
+        let gap = knowledge(
+            10,
+            "  - { id: low, title: L, when: { score: { below: 50 } } }\n  - { id: ok, title: O, when: { score: { min: 60 } } }\n",
+        );
+        assert_eq!(
+            find(&gap, "matches no outcome").message,
+            "the reachable score score 50 matches no outcome"
+        );
         let unreachable = knowledge(
             3,
             "  - { id: low, title: L, when: { score: { below: 40 } } }\n  - { id: mid, title: M, when: { score: { min: 40, below: 60 } } }\n  - { id: high, title: H, when: { score: { min: 60 } } }\n",
@@ -816,7 +860,10 @@ mod tests {
         // Ten agree7 items with distinct weights: 7^10 distinct sums, past the state limit.
         let mut src = String::from("title: T\nmode: assessment\ndimensions: [{ id: x }]\nquestions:\n");
         for i in 0..10 {
-            src += &format!("  - {{ type: scale, prompt: P, scale: agree7, dimension: x, weight: {} }}\n", 1.0 + 0.013 * (1 << i) as f64);
+            src += &format!(
+                "  - {{ type: scale, prompt: P, scale: agree7, dimension: x, weight: {} }}\n",
+                1.0 + 0.013 * (1 << i) as f64
+            );
         }
         // x runs from about 23 to 163; nothing is between 50 and 51.
         src += "outcomes:\n  - { id: low, title: L, when: { x: { below: 50 } } }\n  - { id: high, title: H, when: { x: { min: 51 } } }\n";
@@ -829,16 +876,23 @@ mod tests {
     /// Every answer a question can get, for brute force (None: skipped, when optional).
     fn every_answer(q: &Question) -> Vec<Option<Answer>> {
         let mut all: Vec<Option<Answer>> = match &q.kind {
-            QuestionKind::Single { options } => (0..options.len()).map(|i| Some(Answer::Number(i as f64))).collect(),
+            QuestionKind::Single { options } => {
+                (0..options.len()).map(|i| Some(Answer::Number(i as f64))).collect()
+            }
             QuestionKind::Multiple { options, .. } => (1..1u32 << options.len())
                 .map(|mask| {
-                    let picks = (0..options.len()).filter(|i| mask & (1 << i) != 0).map(|i| i as f64).collect();
+                    let picks =
+                        (0..options.len()).filter(|i| mask & (1 << i) != 0).map(|i| i as f64).collect();
                     Some(Answer::Picks(picks))
                 })
                 .collect(),
             QuestionKind::TrueFalse { .. } => vec![Some(Answer::Flag(true)), Some(Answer::Flag(false))],
-            QuestionKind::Scale { scale, .. } => (scale.min()..=scale.max()).map(|v| Some(Answer::Number(v as f64))).collect(),
-            QuestionKind::Text { accept } => vec![Some(Answer::Text(accept[0].clone())), Some(Answer::Text("nope".into()))],
+            QuestionKind::Scale { scale, .. } => {
+                (scale.min()..=scale.max()).map(|v| Some(Answer::Number(v as f64))).collect()
+            }
+            QuestionKind::Text { accept } => {
+                vec![Some(Answer::Text(accept[0].clone())), Some(Answer::Text("nope".into()))]
+            }
             QuestionKind::Number { answer, tolerance } => {
                 vec![Some(Answer::Number(*answer)), Some(Answer::Number(answer + tolerance + 1.0))]
             }

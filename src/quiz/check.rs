@@ -75,9 +75,10 @@ pub(crate) fn build(r: &mut Reporter, id: String, hash: u32, raw: RawQuiz) -> Op
     let dimension_ids: Vec<&str> = dimensions.iter().map(|d| d.id.as_str()).collect();
 
     if raw.questions.is_empty() {
-        r.push(r.error(r.value(at!["questions"]), "the quiz has no questions").with_hint(
-            "add at least one question under `questions`",
-        ));
+        r.push(
+            r.error(r.value(at!["questions"]), "the quiz has no questions")
+                .with_hint("add at least one question under `questions`"),
+        );
     }
     let ids = check_question_ids(r, &raw.questions);
     let questions: Vec<Option<Question>> = raw
@@ -138,12 +139,10 @@ fn non_blank(r: &mut Reporter, text: String, path: &[Seg], message: &str) -> Str
 fn check_dimensions(r: &mut Reporter, mode: Mode, raw: Option<Vec<RawDimension>>) -> Vec<Dimension> {
     if let Mode::Knowledge { .. } = mode {
         if raw.is_some() {
-            r.push(
-                r.error(r.key(at!["dimensions"]), "a knowledge quiz has no `dimensions`").with_hint(
-                    "its one dimension is `score`, the percentage of points earned; remove \
+            r.push(r.error(r.key(at!["dimensions"]), "a knowledge quiz has no `dimensions`").with_hint(
+                "its one dimension is `score`, the percentage of points earned; remove \
                      `dimensions`, or set `mode: assessment`",
-                ),
-            );
+            ));
         }
         return vec![Dimension {
             id: KNOWLEDGE_DIMENSION.to_string(),
@@ -298,8 +297,11 @@ fn check_question(
                 Some(yaml_serde::Value::Bool(answer)) => *answer,
                 Some(_) => {
                     r.push(
-                        r.error(r.value(at!["questions", i, "answer"]), "a truefalse answer must be `true` or `false`")
-                            .with_hint("write it unquoted: `answer: false`"),
+                        r.error(
+                            r.value(at!["questions", i, "answer"]),
+                            "a truefalse answer must be `true` or `false`",
+                        )
+                        .with_hint("write it unquoted: `answer: false`"),
                     );
                     false
                 }
@@ -318,8 +320,11 @@ fn check_question(
                 Some(Some(answer)) if answer.is_finite() => answer,
                 Some(_) => {
                     r.push(
-                        r.error(r.value(at!["questions", i, "answer"]), "a number question's answer must be a number")
-                            .with_hint("write it unquoted, e.g. `answer: 4` or `answer: 2.5`"),
+                        r.error(
+                            r.value(at!["questions", i, "answer"]),
+                            "a number question's answer must be a number",
+                        )
+                        .with_hint("write it unquoted, e.g. `answer: 4` or `answer: 2.5`"),
                     );
                     0.0
                 }
@@ -361,7 +366,9 @@ fn check_question(
         }
     };
 
-    let explanation = q.explanation.map(|text| Markdown { text, offset: r.value(at!["questions", i, "explanation"]).offset });
+    let explanation = q
+        .explanation
+        .map(|text| Markdown { text, offset: r.value(at!["questions", i, "explanation"]).offset });
     let question = Question {
         id,
         prompt: Markdown { text: prompt, offset: prompt_span.offset },
@@ -424,8 +431,11 @@ fn check_options(
     };
     if raw.len() < 2 {
         r.push(
-            r.error(r.value(at!["questions", i, "options"]), format!("the {} question has fewer than two options", kind.name()))
-                .with_hint("a reader needs at least two options to choose from"),
+            r.error(
+                r.value(at!["questions", i, "options"]),
+                format!("the {} question has fewer than two options", kind.name()),
+            )
+            .with_hint("a reader needs at least two options to choose from"),
         );
     }
     let mut seen_text: HashMap<String, usize> = HashMap::new();
@@ -435,19 +445,25 @@ fn check_options(
         let text = non_blank(r, option.text, text_path, "the option has no text");
         if let Some(first) = seen_text.insert(normalize(&text), j) {
             r.push(
-                r.error(r.value(text_path), format!("option {} has the same text as option {}", j + 1, first + 1))
-                    .with_hint("readers could not tell them apart; reword or remove one"),
+                r.error(
+                    r.value(text_path),
+                    format!("option {} has the same text as option {}", j + 1, first + 1),
+                )
+                .with_hint("readers could not tell them apart; reword or remove one"),
             );
         }
         let credit = match mode {
             Mode::Knowledge { .. } => {
                 if option.points.is_some() {
                     r.push(
-                        r.error(r.key(at!["questions", i, "options", j, "points"]), "knowledge options have no `points`")
-                            .with_hint(
-                                "mark the right option with `correct: true`; the question's `points` says what \
+                        r.error(
+                            r.key(at!["questions", i, "options", j, "points"]),
+                            "knowledge options have no `points`",
+                        )
+                        .with_hint(
+                            "mark the right option with `correct: true`; the question's `points` says what \
                                  a right answer earns",
-                            ),
+                        ),
                     );
                 }
                 Credit::Correct(option.correct.unwrap_or(false))
@@ -455,18 +471,24 @@ fn check_options(
             Mode::Assessment => {
                 if option.correct.is_some() {
                     r.push(
-                        r.error(r.key(at!["questions", i, "options", j, "correct"]), "assessment options are not right or wrong")
-                            .with_hint("remove `correct`; give the option `points` per dimension instead"),
+                        r.error(
+                            r.key(at!["questions", i, "options", j, "correct"]),
+                            "assessment options are not right or wrong",
+                        )
+                        .with_hint("remove `correct`; give the option `points` per dimension instead"),
                     );
                 }
                 let points = option.points.unwrap_or_default();
                 if points.is_empty() {
                     r.push(
-                        r.error(r.key(at!["questions", i, "options", j, "points"]), "the option gives no points")
-                            .with_hint(format!(
-                                "every assessment option adds points to a dimension, e.g. `points: {{ {}: 1 }}`",
-                                dimensions.first().unwrap_or(&"closeness")
-                            )),
+                        r.error(
+                            r.key(at!["questions", i, "options", j, "points"]),
+                            "the option gives no points",
+                        )
+                        .with_hint(format!(
+                            "every assessment option adds points to a dimension, e.g. `points: {{ {}: 1 }}`",
+                            dimensions.first().unwrap_or(&"closeness")
+                        )),
                     );
                 }
                 for (dimension, value) in &points {
@@ -502,16 +524,19 @@ fn check_options(
                     r.value(at!["questions", i, "options", correct[1], "correct"]),
                     format!("the single question has {} correct options", correct.len()),
                 )
-                .with_hint("a single question has exactly one right option; use `type: multiple` for several"),
+                .with_hint(
+                    "a single question has exactly one right option; use `type: multiple` for several",
+                ),
             ),
             QuestionType::Multiple if correct.is_empty() && !options.is_empty() => r.push(
                 r.error(options_key, "the multiple question has no correct option")
                     .with_hint("mark each right option with `correct: true`"),
             ),
-            QuestionType::Multiple if correct.len() == options.len() && !options.is_empty() => r.push(
-                r.error(options_key, "every option of the multiple question is correct")
-                    .with_hint("with no wrong option, ticking everything is always right; add a wrong option"),
-            ),
+            QuestionType::Multiple if correct.len() == options.len() && !options.is_empty() => {
+                r.push(r.error(options_key, "every option of the multiple question is correct").with_hint(
+                    "with no wrong option, ticking everything is always right; add a wrong option",
+                ))
+            }
             _ => {}
         }
     }
@@ -535,8 +560,9 @@ fn check_accept(r: &mut Reporter, i: usize, accept: Option<Vec<String>>) -> Vec<
     for (k, entry) in accept.iter().enumerate() {
         if normalize(entry).is_empty() {
             r.push(
-                r.error(r.value(at!["questions", i, "accept", k]), "an accepted answer is blank")
-                    .with_hint("answers are compared trimmed, ignoring case and accents; remove the blank entry"),
+                r.error(r.value(at!["questions", i, "accept", k]), "an accepted answer is blank").with_hint(
+                    "answers are compared trimmed, ignoring case and accents; remove the blank entry",
+                ),
             );
         }
     }
@@ -546,10 +572,14 @@ fn check_accept(r: &mut Reporter, i: usize, accept: Option<Vec<String>>) -> Vec<
 fn check_scale(r: &mut Reporter, i: usize, scale: Option<yaml_serde::Value>) -> Scale {
     const PRESETS: [&str; 3] = ["agree5", "agree7", "frequency5"];
     let span = r.value(at!["questions", i, "scale"]);
-    let preset_hint = "use `agree5`, `agree7`, `frequency5`, or your own `{ min: 0, max: 10, labels: [...] }`";
+    let preset_hint =
+        "use `agree5`, `agree7`, `frequency5`, or your own `{ min: 0, max: 10, labels: [...] }`";
     match scale {
         None => {
-            r.push(r.error(r.value(at!["questions", i]), "the scale question has no `scale`").with_hint(preset_hint));
+            r.push(
+                r.error(r.value(at!["questions", i]), "the scale question has no `scale`")
+                    .with_hint(preset_hint),
+            );
             Scale::Agree5
         }
         Some(yaml_serde::Value::String(name)) => match name.as_str() {
@@ -565,34 +595,43 @@ fn check_scale(r: &mut Reporter, i: usize, scale: Option<yaml_serde::Value>) -> 
                 Scale::Agree5
             }
         },
-        Some(value @ yaml_serde::Value::Mapping(_)) => match yaml_serde::from_value::<RawCustomScale>(value) {
-            Ok(RawCustomScale { min, max, labels }) => {
-                let labels = labels.unwrap_or_default();
-                if min >= max || max - min > 100 {
-                    r.push(
-                        r.error(span, format!("the scale runs from {min} to {max}"))
-                            .with_hint("`min` must be below `max`, with at most 100 steps between them"),
-                    );
-                } else if !labels.is_empty() && labels.len() as i64 != max - min + 1 {
-                    r.push(
-                        r.error(
-                            r.value(at!["questions", i, "scale", "labels"]),
-                            format!("{} labels for the {} values from {min} to {max}", labels.len(), max - min + 1),
-                        )
-                        .with_hint("give one label per value, or none"),
-                    );
+        Some(value @ yaml_serde::Value::Mapping(_)) => {
+            match yaml_serde::from_value::<RawCustomScale>(value) {
+                Ok(RawCustomScale { min, max, labels }) => {
+                    let labels = labels.unwrap_or_default();
+                    if min >= max || max - min > 100 {
+                        r.push(
+                            r.error(span, format!("the scale runs from {min} to {max}"))
+                                .with_hint("`min` must be below `max`, with at most 100 steps between them"),
+                        );
+                    } else if !labels.is_empty() && labels.len() as i64 != max - min + 1 {
+                        r.push(
+                            r.error(
+                                r.value(at!["questions", i, "scale", "labels"]),
+                                format!(
+                                    "{} labels for the {} values from {min} to {max}",
+                                    labels.len(),
+                                    max - min + 1
+                                ),
+                            )
+                            .with_hint("give one label per value, or none"),
+                        );
+                    }
+                    Scale::Custom { min, max, labels }
                 }
-                Scale::Custom { min, max, labels }
+                Err(e) => {
+                    r.push(r.error(span, format!("the scale is not valid: {e}")).with_hint(
+                        "a custom scale is `{ min: 0, max: 10 }` with whole numbers, and optional `labels`",
+                    ));
+                    Scale::Agree5
+                }
             }
-            Err(e) => {
-                r.push(r.error(span, format!("the scale is not valid: {e}")).with_hint(
-                    "a custom scale is `{ min: 0, max: 10 }` with whole numbers, and optional `labels`",
-                ));
-                Scale::Agree5
-            }
-        },
+        }
         Some(_) => {
-            r.push(r.error(span, "the scale must be a preset name or a `{ min, max }` mapping").with_hint(preset_hint));
+            r.push(
+                r.error(span, "the scale must be a preset name or a `{ min, max }` mapping")
+                    .with_hint(preset_hint),
+            );
             Scale::Agree5
         }
     }
@@ -677,15 +716,27 @@ fn check_outcomes(
                     let bound_span = r.value(path);
                     match (bound.min, bound.below) {
                         (None, None) => r.push(
-                            r.error(bound_span, format!("the bound on `{dimension}` has neither `min` nor `below`"))
-                                .with_hint("give `min`, `below` or both: `{ min: 2, below: 3.5 }` means 2 ≤ score < 3.5"),
+                            r.error(
+                                bound_span,
+                                format!("the bound on `{dimension}` has neither `min` nor `below`"),
+                            )
+                            .with_hint(
+                                "give `min`, `below` or both: `{ min: 2, below: 3.5 }` means 2 ≤ score < 3.5",
+                            ),
                         ),
                         (Some(min), Some(below)) if min >= below => r.push(
                             r.error(bound_span, format!("no score is at least {min} and below {below}"))
-                                .with_hint("`min` must be less than `below`; the range is min ≤ score < below"),
+                                .with_hint(
+                                    "`min` must be less than `below`; the range is min ≤ score < below",
+                                ),
                         ),
-                        (min, below) if !min.unwrap_or(0.0).is_finite() || !below.unwrap_or(0.0).is_finite() => {
-                            r.push(r.error(bound_span, "bounds must be finite numbers").with_hint("leave a bound out to leave it open"))
+                        (min, below)
+                            if !min.unwrap_or(0.0).is_finite() || !below.unwrap_or(0.0).is_finite() =>
+                        {
+                            r.push(
+                                r.error(bound_span, "bounds must be finite numbers")
+                                    .with_hint("leave a bound out to leave it open"),
+                            )
                         }
                         _ => {}
                     }
@@ -725,8 +776,15 @@ fn warn_thin_dimensions(r: &mut Reporter, dimensions: &[Dimension], questions: &
         let items = questions.iter().filter(|q| contributes_to(q, &d.id)).count();
         if items < 3 {
             r.push(
-                r.warning(r.value(at!["dimensions", i, "id"]), format!("dimension `{}` has only {items} question{}", d.id, if items == 1 { "" } else { "s" }))
-                    .with_hint("a score from fewer than three items says little; add questions that measure it"),
+                r.warning(
+                    r.value(at!["dimensions", i, "id"]),
+                    format!(
+                        "dimension `{}` has only {items} question{}",
+                        d.id,
+                        if items == 1 { "" } else { "s" }
+                    ),
+                )
+                .with_hint("a score from fewer than three items says little; add questions that measure it"),
             );
         }
     }
@@ -779,10 +837,16 @@ mod tests {
         assert!(quiz.questions[0].required);
         assert_eq!(quiz.questions[0].points, Some(1.0));
         assert_eq!(quiz.questions[1].kind, QuestionKind::Number { answer: 2.0, tolerance: 0.0 });
-        assert_eq!((quiz.display, quiz.shuffle, quiz.remember, quiz.weight), (Display::All, Shuffle::None, true, 0));
+        assert_eq!(
+            (quiz.display, quiz.shuffle, quiz.remember, quiz.weight),
+            (Display::All, Shuffle::None, true, 0)
+        );
         assert_eq!(quiz.mode, Mode::Knowledge { pass: None });
         assert_eq!(quiz.dimensions.len(), 1);
-        assert_eq!((quiz.dimensions[0].id.as_str(), quiz.dimensions[0].min, quiz.dimensions[0].max), ("score", 0.0, 100.0));
+        assert_eq!(
+            (quiz.dimensions[0].id.as_str(), quiz.dimensions[0].min, quiz.dimensions[0].max),
+            ("score", 0.0, 100.0)
+        );
     }
 
     #[test]
@@ -799,7 +863,8 @@ mod tests {
 
     #[test]
     fn single_needs_exactly_one_correct_option() {
-        let none = knowledge("  - type: single\n    prompt: P\n    options:\n      - text: a\n      - text: b\n");
+        let none =
+            knowledge("  - type: single\n    prompt: P\n    options:\n      - text: a\n      - text: b\n");
         let p = find(&none, "has no correct option");
         assert_eq!(p.line, 6);
         assert!(p.hint.contains("correct: true"));
@@ -834,7 +899,8 @@ mod tests {
 
     #[test]
     fn fewer_than_two_options_is_an_error() {
-        let src = knowledge("  - type: single\n    prompt: P\n    options:\n      - { text: a, correct: true }\n");
+        let src =
+            knowledge("  - type: single\n    prompt: P\n    options:\n      - { text: a, correct: true }\n");
         assert_eq!(find(&src, "fewer than two options").line, 7);
     }
 
@@ -871,7 +937,9 @@ mod tests {
 
     #[test]
     fn every_assessment_option_gives_points() {
-        let src = assessment("  - type: single\n    prompt: P\n    options:\n      - { text: a, points: { closeness: 1 } }\n      - text: b\n");
+        let src = assessment(
+            "  - type: single\n    prompt: P\n    options:\n      - { text: a, points: { closeness: 1 } }\n      - text: b\n",
+        );
         let p = find(&src, "the option gives no points");
         assert_eq!(p.line, line_of(&src, "- text: b"));
         let src = assessment(
@@ -934,7 +1002,10 @@ mod tests {
         let p = find(&src, "a scale question in a knowledge quiz");
         assert_eq!((p.line, p.column), (4, 13));
         let src = assessment("  - { type: text, prompt: P, accept: [a] }\n");
-        assert_eq!(find(&src, "a knowledge question type in an assessment").line, line_of(&src, "type: text"));
+        assert_eq!(
+            find(&src, "a knowledge question type in an assessment").line,
+            line_of(&src, "type: text")
+        );
     }
 
     #[test]
@@ -946,7 +1017,8 @@ mod tests {
             "  - type: scale\n    prompt: P\n    dimension: closeness\n    scale: { min: 0, max: 2, labels: [never, sometimes] }\n",
         );
         assert_eq!(find(&src, "2 labels for the 3 values from 0 to 2").line, line_of(&src, "labels"));
-        let src = assessment("  - { type: scale, prompt: P, scale: { min: 3, max: 1 }, dimension: closeness }\n");
+        let src =
+            assessment("  - { type: scale, prompt: P, scale: { min: 3, max: 1 }, dimension: closeness }\n");
         find(&src, "the scale runs from 3 to 1");
     }
 
@@ -954,7 +1026,8 @@ mod tests {
     fn knowledge_points_and_scale_weights_are_positive() {
         let src = knowledge("  - { type: truefalse, prompt: P, answer: true, points: 0 }\n");
         assert_eq!(find(&src, "`points` must be a number above zero").line, 4);
-        let src = assessment("  - { type: scale, prompt: P, scale: agree5, dimension: closeness, weight: -1 }\n");
+        let src =
+            assessment("  - { type: scale, prompt: P, scale: agree5, dimension: closeness, weight: -1 }\n");
         find(&src, "`weight` must be a number above zero");
         let src = knowledge("  - { type: number, prompt: P, answer: 1, tolerance: -0.5 }\n");
         find(&src, "`tolerance` must be zero or more");
@@ -991,11 +1064,14 @@ mod tests {
 
     #[test]
     fn a_dimension_with_fewer_than_three_items_is_a_warning() {
-        let src = assessment("").replace(
-            "  - { type: scale, prompt: P, scale: agree5, dimension: autonomy }\n",
-            "",
-        ) + "";
-        let src = src.replacen("questions:\n", "questions:\n  - { type: scale, prompt: P, scale: agree5, dimension: autonomy }\n", 1);
+        let src = assessment("")
+            .replace("  - { type: scale, prompt: P, scale: agree5, dimension: autonomy }\n", "")
+            + "";
+        let src = src.replacen(
+            "questions:\n",
+            "questions:\n  - { type: scale, prompt: P, scale: agree5, dimension: autonomy }\n",
+            1,
+        );
         let p = find(&src, "dimension `autonomy` has only 1 question");
         assert_eq!(p.severity, Severity::Warning);
         assert_eq!(p.line, line_of(&src, "id: autonomy"));
@@ -1007,7 +1083,8 @@ mod tests {
         let src = knowledge(
             "  - type: single\n    prompt: P\n    options: [{ text: a }, { text: b }]\n  - type: multiple\n    prompt: P\n    options: [{ text: a, correct: true }, { text: a }]\n  - type: text\n    prompt: P\n    accept: []\n  - { id: q1, type: number, prompt: P, answer: 1, reverse: true }\n",
         );
-        let messages: Vec<String> = errors(&src).into_iter().map(|p| format!("{}: {}", p.line, p.message)).collect();
+        let messages: Vec<String> =
+            errors(&src).into_iter().map(|p| format!("{}: {}", p.line, p.message)).collect();
         assert_eq!(
             messages,
             [

@@ -12,11 +12,7 @@ use super::score::normalize;
 /// output that reads like the YAML.
 fn number(x: f64) -> Value {
     const EXACT_INTEGER: f64 = 9_007_199_254_740_992.0; // 2^53
-    if x.fract() == 0.0 && x.abs() < EXACT_INTEGER {
-        json!(x as i64)
-    } else {
-        json!(x)
-    }
+    if x.fract() == 0.0 && x.abs() < EXACT_INTEGER { json!(x as i64) } else { json!(x) }
 }
 
 impl Quiz {
@@ -58,7 +54,9 @@ impl Quiz {
                     .iter()
                     .map(|o| {
                         let points: Map<String, Value> = match &o.credit {
-                            Credit::Points(points) => points.iter().map(|(d, p)| (d.clone(), number(*p))).collect(),
+                            Credit::Points(points) => {
+                                points.iter().map(|(d, p)| (d.clone(), number(*p))).collect()
+                            }
                             Credit::Correct(_) => Map::new(),
                         };
                         json!({ "correct": o.credit.is_correct(), "points": points })
@@ -94,7 +92,9 @@ fn client_outcome(o: &Outcome) -> Value {
         OutcomeRule::When(bounds) => {
             let when: Map<String, Value> = bounds
                 .iter()
-                .map(|b| (b.dimension.clone(), json!({ "min": b.min.map(number), "below": b.below.map(number) })))
+                .map(|b| {
+                    (b.dimension.clone(), json!({ "min": b.min.map(number), "below": b.below.map(number) }))
+                })
                 .collect();
             json!({ "id": o.id, "when": when })
         }
@@ -144,25 +144,46 @@ mod tests {
             json!({ "id": "definition", "type": "single", "required": true, "points": 1, "partial": false,
                     "options": [{ "correct": false, "points": {} }, { "correct": true, "points": {} }, { "correct": false, "points": {} }] })
         );
-        assert_eq!((q[1]["type"].as_str(), q[1]["points"].as_i64(), q[1]["partial"].as_bool()), (Some("multiple"), Some(2), Some(true)));
-        assert_eq!(q[3], json!({ "id": "q4", "type": "truefalse", "required": true, "points": 1, "answer": false }));
-        assert_eq!(q[4], json!({ "id": "q5", "type": "text", "required": true, "points": 1, "accept": ["boundaries", "boundary"] }));
-        assert_eq!(q[5], json!({ "id": "q6", "type": "number", "required": false, "points": 1, "answer": 3, "tolerance": 0 }));
-        assert_eq!(data["outcomes"][0], json!({ "id": "review", "when": { "score": { "min": null, "below": 50 } } }));
+        assert_eq!(
+            (q[1]["type"].as_str(), q[1]["points"].as_i64(), q[1]["partial"].as_bool()),
+            (Some("multiple"), Some(2), Some(true))
+        );
+        assert_eq!(
+            q[3],
+            json!({ "id": "q4", "type": "truefalse", "required": true, "points": 1, "answer": false })
+        );
+        assert_eq!(
+            q[4],
+            json!({ "id": "q5", "type": "text", "required": true, "points": 1, "accept": ["boundaries", "boundary"] })
+        );
+        assert_eq!(
+            q[5],
+            json!({ "id": "q6", "type": "number", "required": false, "points": 1, "answer": 3, "tolerance": 0 })
+        );
+        assert_eq!(
+            data["outcomes"][0],
+            json!({ "id": "review", "when": { "score": { "min": null, "below": 50 } } })
+        );
     }
 
     #[test]
     fn assessment_client_data_carries_points_scales_and_top() {
         let data = quiz(include_str!("fixtures/assessment-quadrants.yaml")).client_data();
         assert_eq!(data["pass"], Value::Null);
-        assert_eq!(data["dimensions"][0], json!({ "id": "closeness", "aggregate": "mean", "min": 1, "max": 5 }));
+        assert_eq!(
+            data["dimensions"][0],
+            json!({ "id": "closeness", "aggregate": "mean", "min": 1, "max": 5 })
+        );
         assert_eq!(
             data["questions"][1],
             json!({ "id": "q2", "type": "scale", "required": true, "min": 1, "max": 5, "dimension": "autonomy", "reverse": true, "weight": 1 })
         );
         let single = &data["questions"][6];
         assert_eq!(single.get("points"), None, "assessment questions have no worth of their own");
-        assert_eq!(single["options"][1], json!({ "correct": false, "points": { "closeness": 4, "autonomy": 5 } }));
+        assert_eq!(
+            single["options"][1],
+            json!({ "correct": false, "points": { "closeness": 4, "autonomy": 5 } })
+        );
         let data = quiz(include_str!("fixtures/assessment-top.yaml")).client_data();
         assert_eq!(data["outcomes"][1], json!({ "id": "spacer", "top": "space" }));
     }

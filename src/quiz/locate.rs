@@ -113,10 +113,11 @@ pub struct SourceMap {
 
 impl SourceMap {
     pub fn new(source: &str) -> SourceMap {
-        let root = parse_events(source).and_then(|events| match build_tree(source, &mut events.into_iter()) {
-            Some(Built::Node(root)) => Some(root),
-            _ => None,
-        });
+        let root =
+            parse_events(source).and_then(|events| match build_tree(source, &mut events.into_iter()) {
+                Some(Built::Node(root)) => Some(root),
+                _ => None,
+            });
         SourceMap { root }
     }
 
@@ -141,10 +142,7 @@ impl SourceMap {
     /// path that exists (a missing key is reported at the mapping that should have held it),
     /// or else the start of the file.
     pub fn value_or_parent(&self, path: &[Seg]) -> Span {
-        (0..=path.len())
-            .rev()
-            .find_map(|n| self.value(&path[..n]))
-            .unwrap_or(Span { offset: 0, len: 1 })
+        (0..=path.len()).rev().find_map(|n| self.value(&path[..n])).unwrap_or(Span { offset: 0, len: 1 })
     }
 
     /// The key that ends `path` when it was written, or else [`SourceMap::value_or_parent`].

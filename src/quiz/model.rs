@@ -273,9 +273,9 @@ impl Quiz {
     pub fn outcome_for(&self, scores: &[f64]) -> Option<&Outcome> {
         let highest = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         self.outcomes.iter().find(|outcome| match &outcome.rule {
-            OutcomeRule::When(bounds) => bounds.iter().all(|b| {
-                self.dimension_index(&b.dimension).is_some_and(|i| b.holds(scores[i]))
-            }),
+            OutcomeRule::When(bounds) => {
+                bounds.iter().all(|b| self.dimension_index(&b.dimension).is_some_and(|i| b.holds(scores[i])))
+            }
             OutcomeRule::Top(dimension) => {
                 self.dimension_index(dimension).is_some_and(|i| scores[i] == highest)
             }
@@ -285,10 +285,7 @@ impl Quiz {
     /// Every outcome link, with the byte offset where it was written, for the build to resolve
     /// and to report at file:line when it is broken.
     pub fn outcome_links(&self) -> Vec<(&str, usize)> {
-        self.outcomes
-            .iter()
-            .flat_map(|o| o.links.iter().map(|l| (l.target.as_str(), l.offset)))
-            .collect()
+        self.outcomes.iter().flat_map(|o| o.links.iter().map(|l| (l.target.as_str(), l.offset))).collect()
     }
 
     /// Every Markdown string in the quiz, in file order, and how it is rendered.

@@ -166,10 +166,14 @@ fn serde_error(r: &Reporter, e: &yaml_serde::Error) -> Diagnostic {
         let expected: Vec<&str> = message.split('`').skip(3).step_by(2).collect();
         d.hint = Some(match did_you_mean(variant, expected.iter().copied()) {
             Some(best) => format!("did you mean `{best}`?"),
-            None => format!("use one of {}", expected.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),
+            None => format!(
+                "use one of {}",
+                expected.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")
+            ),
         });
     } else if message.contains("invalid type") {
-        d.hint = Some("check the value's type; quote text that YAML would read as something else".to_string());
+        d.hint =
+            Some("check the value's type; quote text that YAML would read as something else".to_string());
     }
     d
 }
@@ -258,7 +262,8 @@ outcomes:
 
     #[test]
     fn wrong_types_point_at_the_value() {
-        let src = "title: T\nmode: knowledge\nquestions:\n  - type: single\n    prompt: P\n    points: lots\n";
+        let src =
+            "title: T\nmode: knowledge\nquestions:\n  - type: single\n    prompt: P\n    points: lots\n";
         let p = find(src, "invalid type");
         assert_eq!((p.line, p.column), (6, 13));
         assert!(p.message.contains("`questions[0].points`"), "{}", p.message);
@@ -271,7 +276,10 @@ outcomes:
         let p = find("title: T\nmode: knowlege\nquestions: []\n", "unknown variant");
         assert_eq!(p.line, 2);
         assert_eq!(p.hint, "did you mean `knowledge`?");
-        let p = find("title: T\nmode: knowledge\nquestions:\n  - type: sngle\n    prompt: P\n", "unknown variant");
+        let p = find(
+            "title: T\nmode: knowledge\nquestions:\n  - type: sngle\n    prompt: P\n",
+            "unknown variant",
+        );
         assert_eq!(p.line, 4);
         assert_eq!(p.hint, "did you mean `single`?");
     }

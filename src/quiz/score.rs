@@ -124,10 +124,13 @@ pub fn score(quiz: &Quiz, answers: &Answers) -> Result<ScoreResult, Vec<String>>
 /// What a knowledge answer earns out of `points`, and whether it is right.
 fn earn(kind: &QuestionKind, points: f64, given: Option<&Given>) -> QuestionResult {
     let wrong = QuestionResult { correct: false, earned: 0.0 };
-    let all_or_nothing = |right: bool| if right { QuestionResult { correct: true, earned: points } } else { wrong.clone() };
+    let all_or_nothing =
+        |right: bool| if right { QuestionResult { correct: true, earned: points } } else { wrong.clone() };
     let Some(given) = given else { return wrong };
     match (kind, given) {
-        (QuestionKind::Single { options }, Given::Option(i)) => all_or_nothing(options[*i].credit.is_correct()),
+        (QuestionKind::Single { options }, Given::Option(i)) => {
+            all_or_nothing(options[*i].credit.is_correct())
+        }
         (QuestionKind::Multiple { options, partial }, Given::Options(picked)) => {
             let correct_count = options.iter().filter(|o| o.credit.is_correct()).count();
             let right = picked.iter().filter(|&&i| options[i].credit.is_correct()).count();
@@ -252,8 +255,8 @@ pub fn normalize(s: &str) -> String {
 fn is_js_whitespace(c: char) -> bool {
     matches!(
         c,
-        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}'
-            | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
     )
 }
 
@@ -297,14 +300,20 @@ outcomes:
     #[test]
     fn knowledge_scores_every_question_type() {
         let quiz = quiz(KNOWLEDGE);
-        let all_right = answers(r#"{"one": 1, "all": [1, 0], "some": [0, 1, 2], "tf": false, "word": "  BOUNDÁRIES ", "count": 4.5}"#);
+        let all_right = answers(
+            r#"{"one": 1, "all": [1, 0], "some": [0, 1, 2], "tf": false, "word": "  BOUNDÁRIES ", "count": 4.5}"#,
+        );
         let result = score(&quiz, &all_right).unwrap();
-        assert_eq!((result.earned, result.possible, result.score, result.passed), (Some(9.0), Some(9.0), Some(100.0), Some(true)));
+        assert_eq!(
+            (result.earned, result.possible, result.score, result.passed),
+            (Some(9.0), Some(9.0), Some(100.0), Some(true))
+        );
         assert_eq!(result.outcome.as_deref(), Some("high"));
         assert_eq!(result.dimensions, BTreeMap::from([("score".to_string(), 100.0)]));
         assert!(result.questions.values().all(|q| q.correct), "{:?}", result.questions);
 
-        let all_wrong = answers(r#"{"one": 0, "all": [0], "some": [3], "tf": true, "word": "limits", "count": 4.6}"#);
+        let all_wrong =
+            answers(r#"{"one": 0, "all": [0], "some": [3], "tf": true, "word": "limits", "count": 4.6}"#);
         let result = score(&quiz, &all_wrong).unwrap();
         assert_eq!((result.earned, result.score, result.passed), (Some(0.0), Some(0.0), Some(false)));
         assert_eq!(result.outcome.as_deref(), Some("low"));
@@ -315,14 +324,17 @@ outcomes:
     fn multiple_is_all_or_nothing_unless_partial() {
         let quiz = quiz(KNOWLEDGE);
         let base = r#""one": 1, "tf": false, "word": "boundary""#;
-        let result = score(&quiz, &answers(&format!(r#"{{{base}, "all": [0, 1, 2], "some": [0, 1, 3]}}"#))).unwrap();
+        let result =
+            score(&quiz, &answers(&format!(r#"{{{base}, "all": [0, 1, 2], "some": [0, 1, 3]}}"#))).unwrap();
         assert_eq!(result.questions["all"], QuestionResult { correct: false, earned: 0.0 });
         // Partial: 3 × max(0, 2 right − 1 wrong) / 3 correct.
         assert_eq!(result.questions["some"], QuestionResult { correct: false, earned: 1.0 });
-        let result = score(&quiz, &answers(&format!(r#"{{{base}, "all": [0, 1], "some": [2, 3, 2]}}"#))).unwrap();
+        let result =
+            score(&quiz, &answers(&format!(r#"{{{base}, "all": [0, 1], "some": [2, 3, 2]}}"#))).unwrap();
         // Duplicates count once: 1 right − 1 wrong = 0.
         assert_eq!(result.questions["some"], QuestionResult { correct: false, earned: 0.0 });
-        let result = score(&quiz, &answers(&format!(r#"{{{base}, "all": [0, 1], "some": [1, 0]}}"#))).unwrap();
+        let result =
+            score(&quiz, &answers(&format!(r#"{{{base}, "all": [0, 1], "some": [1, 0]}}"#))).unwrap();
         assert_eq!(result.questions["some"], QuestionResult { correct: false, earned: 2.0 });
         // 1 + 2 + 2 + 1 + 1 of 9, and the unanswered optional question earns nothing.
         assert_eq!(result.earned, Some(7.0));
@@ -333,17 +345,25 @@ outcomes:
     #[test]
     fn required_questions_must_be_answered_with_something_that_fits() {
         let quiz = quiz(KNOWLEDGE);
-        let missing = score(&quiz, &answers(r#"{"one": 7, "all": [], "tf": "false", "word": "   "}"#)).unwrap_err();
+        let missing =
+            score(&quiz, &answers(r#"{"one": 7, "all": [], "tf": "false", "word": "   "}"#)).unwrap_err();
         assert_eq!(missing, ["one", "all", "some", "tf", "word"]);
-        let missing = score(&quiz, &answers(r#"{"one": 1.5, "all": [0], "some": [0], "tf": true, "word": "x"}"#)).unwrap_err();
+        let missing =
+            score(&quiz, &answers(r#"{"one": 1.5, "all": [0], "some": [0], "tf": true, "word": "x"}"#))
+                .unwrap_err();
         assert_eq!(missing, ["one"]);
-        let missing = score(&quiz, &answers(r#"{"one": null, "all": ["0"], "some": {"a": 1}, "tf": true, "word": "x"}"#)).unwrap_err();
+        let missing = score(
+            &quiz,
+            &answers(r#"{"one": null, "all": ["0"], "some": {"a": 1}, "tf": true, "word": "x"}"#),
+        )
+        .unwrap_err();
         assert_eq!(missing, ["one", "all", "some"]);
     }
 
     #[test]
     fn without_pass_passed_is_null_and_without_outcomes_outcome_is_null() {
-        let quiz = quiz("title: T\nmode: knowledge\nquestions:\n  - { type: truefalse, prompt: P, answer: true }\n");
+        let quiz =
+            quiz("title: T\nmode: knowledge\nquestions:\n  - { type: truefalse, prompt: P, answer: true }\n");
         let result = score(&quiz, &answers(r#"{"q1": true}"#)).unwrap();
         assert_eq!((result.passed, result.outcome), (None, None));
         assert_eq!(result.score, Some(100.0));
@@ -387,7 +407,9 @@ outcomes:
         // `many` contributes (option c names closeness) with 0 here. s3 unanswered.
         // total 4 + 8 + 4 + 0 = 16 over weights 1 + 2 + 1 + 1 = 5.
         // autonomy (sum): a1 3, a2 picked 1 → 5, pick b −1, many a + b 3.5 → 10.5.
-        let result = score(&quiz, &answers(r#"{"s1": 4, "s2": 2, "a1": 3, "a2": 1, "pick": 1, "many": [1, 0]}"#)).unwrap();
+        let result =
+            score(&quiz, &answers(r#"{"s1": 4, "s2": 2, "a1": 3, "a2": 1, "pick": 1, "many": [1, 0]}"#))
+                .unwrap();
         assert_eq!(result.dimensions["closeness"], 16.0 / 5.0);
         assert_eq!(result.dimensions["autonomy"], 10.5);
         assert_eq!(result.outcome.as_deref(), Some("close"));
@@ -405,7 +427,10 @@ outcomes:
         assert_eq!(result.dimensions["autonomy"], 0.0 + 1.0 + 2.0);
         assert_eq!(result.outcome.as_deref(), Some("apart"));
         // Out-of-range scale values are no answer.
-        assert_eq!(score(&quiz, &answers(r#"{"s1": 6, "s2": 1, "a1": 0, "a2": 5, "pick": 0}"#)).unwrap_err(), ["s1"]);
+        assert_eq!(
+            score(&quiz, &answers(r#"{"s1": 6, "s2": 1, "a1": 0, "a2": 5, "pick": 0}"#)).unwrap_err(),
+            ["s1"]
+        );
     }
 
     #[test]
@@ -446,7 +471,9 @@ outcomes:
         assert_eq!(json["questions"], serde_json::json!({}));
         assert!(json["dimensions"]["autonomy"].is_number());
         let quiz = crate::quiz::testing::quiz(KNOWLEDGE);
-        let result = score(&quiz, &answers(r#"{"one": 1, "all": [0, 1], "some": [0], "tf": false, "word": "x"}"#)).unwrap();
+        let result =
+            score(&quiz, &answers(r#"{"one": 1, "all": [0, 1], "some": [0], "tf": false, "word": "x"}"#))
+                .unwrap();
         let json = serde_json::to_value(&result).unwrap();
         assert_eq!(json["questions"]["one"], serde_json::json!({ "correct": true, "earned": 1.0 }));
         assert_eq!(json["dimensions"]["score"], json["score"]);

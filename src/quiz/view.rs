@@ -172,12 +172,9 @@ fn question_view(index: usize, q: &Question, md: &dyn Fn(&str, bool) -> String) 
     let knowledge = q.points.is_some();
     let answer_html = match &q.kind {
         _ if !knowledge => String::new(),
-        QuestionKind::Single { .. } | QuestionKind::Multiple { .. } => options
-            .iter()
-            .filter(|o| o.correct)
-            .map(|o| o.text_html.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
+        QuestionKind::Single { .. } | QuestionKind::Multiple { .. } => {
+            options.iter().filter(|o| o.correct).map(|o| o.text_html.as_str()).collect::<Vec<_>>().join(", ")
+        }
         QuestionKind::Text { accept } => accept.first().map(|a| escape_html(a)).unwrap_or_default(),
         QuestionKind::Number { answer, tolerance } if *tolerance > 0.0 => format!("{answer} ± {tolerance}"),
         QuestionKind::Number { answer, .. } => answer.to_string(),
@@ -191,7 +188,8 @@ fn question_view(index: usize, q: &Question, md: &dyn Fn(&str, bool) -> String) 
                 }
                 _ => String::new(),
             };
-            let points = (scale.min()..=scale.max()).map(|value| ScalePoint { value, label: label(value) }).collect();
+            let points =
+                (scale.min()..=scale.max()).map(|value| ScalePoint { value, label: label(value) }).collect();
             (Some(ScaleView { preset: scale.preset(), points }), Some(scale.min()), Some(scale.max()))
         }
         _ => (None, None, None),
@@ -248,12 +246,14 @@ mod tests {
     }
 
     fn link(target: &str) -> Option<(String, String)> {
-        (target == "../guides/boundaries.md").then(|| ("/guides/boundaries/".to_string(), "Boundaries".to_string()))
+        (target == "../guides/boundaries.md")
+            .then(|| ("/guides/boundaries/".to_string(), "Boundaries".to_string()))
     }
 
     #[test]
     fn knowledge_view_renders_markdown_and_review_answers() {
-        let view = view(&quiz(include_str!("fixtures/knowledge-basics.yaml")), "/quizzes/basics/", &md, &link);
+        let view =
+            view(&quiz(include_str!("fixtures/knowledge-basics.yaml")), "/quizzes/basics/", &md, &link);
         assert_eq!((view.mode, view.display, view.pass), ("knowledge", Display::Step, Some(70.0)));
         assert_eq!(view.page_url, "/quizzes/basics/");
         assert_eq!(view.description_html, "<i>Five minutes on what boundaries are, and are not.</i>");
@@ -262,23 +262,35 @@ mod tests {
         assert!(view.data_json.starts_with('{') && !view.data_json.contains('<'));
 
         let single = &view.questions[0];
-        assert_eq!((single.id.as_str(), single.number, single.kind, single.required), ("definition", 1, "single", true));
+        assert_eq!(
+            (single.id.as_str(), single.number, single.kind, single.required),
+            ("definition", 1, "single", true)
+        );
         assert_eq!(single.options[1].value, "1");
         assert_eq!(single.options[1].text_html, "<i>a limit on what **you** will do or accept</i>");
         assert!(single.options[1].correct);
         assert_eq!(single.options[0].feedback_html, "<p>Rules are about the other person's behaviour.</p>");
         assert_eq!(single.answer_html, single.options[1].text_html);
-        assert_eq!(single.explanation_html, "<p>A boundary describes your own actions, not someone else's.</p>");
+        assert_eq!(
+            single.explanation_html,
+            "<p>A boundary describes your own actions, not someone else's.</p>"
+        );
 
         let multiple = &view.questions[1];
         assert_eq!(multiple.answer_html.matches("<i>").count(), 3);
         assert!(multiple.partial);
         assert_eq!(multiple.points, Some(2.0));
         let truefalse = &view.questions[3];
-        assert_eq!((truefalse.answer.clone(), truefalse.answer_html.as_str()), (serde_json::json!(false), ""));
+        assert_eq!(
+            (truefalse.answer.clone(), truefalse.answer_html.as_str()),
+            (serde_json::json!(false), "")
+        );
         assert_eq!(view.questions[4].answer_html, "boundaries");
         let number = &view.questions[5];
-        assert_eq!((number.answer.clone(), number.tolerance, number.answer_html.as_str()), (serde_json::json!(3.0), Some(0.0), "3"));
+        assert_eq!(
+            (number.answer.clone(), number.tolerance, number.answer_html.as_str()),
+            (serde_json::json!(3.0), Some(0.0), "3")
+        );
 
         assert_eq!(view.dimensions[0].id, "score");
         assert_eq!(view.outcomes[0].links.len(), 1);
