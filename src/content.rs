@@ -384,7 +384,7 @@ fn read_and_parse(abs: &Path, rel: PathBuf, kind: FileKind) -> Result<(Option<Pa
             let page = quiz.filter(|_| !errors).map(|quiz| {
                 let meta = FrontMatter {
                     title: quiz.title.clone(),
-                    description: quiz.description.clone().unwrap_or_default(),
+                    description: quiz.description.as_ref().map(|d| d.text.clone()).unwrap_or_default(),
                     weight: quiz.weight,
                     ..FrontMatter::default()
                 };
