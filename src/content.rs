@@ -117,7 +117,7 @@ impl Content {
             }
         }
 
-        let parsed: Vec<(PathBuf, (Option<Parsed>, Vec<Diagnostic>))> = files
+        let parsed: Vec<(PathBuf, ParseResult)> = files
             .par_iter()
             .filter_map(|abs| {
                 let rel = abs.strip_prefix(root).unwrap_or(abs).to_path_buf();
@@ -357,20 +357,23 @@ fn is_hidden(path: &Path) -> bool {
     path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.') || n.ends_with('~'))
 }
 
+/// A file's parsed form (if it parsed) and the problems found in it.
+type ParseResult = (Option<Parsed>, Vec<Diagnostic>);
+
 enum Parsed {
     Section { source: SourceFile, meta: FrontMatter, body_start: usize },
     Page(Page),
 }
 
 /// Parses one file; problems come back beside the result (a quiz can parse with warnings).
-fn parse_file(abs: &Path, rel: PathBuf, kind: FileKind) -> (Option<Parsed>, Vec<Diagnostic>) {
+fn parse_file(abs: &Path, rel: PathBuf, kind: FileKind) -> ParseResult {
     match read_and_parse(abs, rel, kind) {
         Ok(parsed) => parsed,
         Err(d) => (None, vec![d]),
     }
 }
 
-fn read_and_parse(abs: &Path, rel: PathBuf, kind: FileKind) -> Result<(Option<Parsed>, Vec<Diagnostic>), Diagnostic> {
+fn read_and_parse(abs: &Path, rel: PathBuf, kind: FileKind) -> Result<ParseResult, Diagnostic> {
     let bytes = std::fs::read(abs).map_err(|e| Diagnostic::error(&rel, format!("cannot read: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(&rel, format!("not UTF-8 text (at byte {})", e.utf8_error().valid_up_to()))

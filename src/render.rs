@@ -235,7 +235,7 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Vec<
 
     // Quizzes first: guides embed their HTML. Each is rendered twice: as its own page (its title
     // is the page's h1) and for embedding in guides (an h2).
-    let quiz_results: Vec<(PageId, String, Result<(String, String), Diagnostic>, Vec<Diagnostic>)> = content
+    let quiz_results: Vec<(PageId, String, Option<QuizHtml>, Vec<Diagnostic>)> = content
         .pages
         .par_iter()
         .enumerate()
@@ -253,14 +253,13 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Vec<
     for (page, id, html, problems) in quiz_results {
         diagnostics.extend(problems);
         match html {
-            Ok((own_page, embedded)) => {
+            Some(QuizHtml { own_page, embedded }) => {
                 quiz_pages.insert(page, own_page);
                 quiz_html.insert(id, embedded);
             }
-            Err(d) => {
-                // Reported once here; guides embedding it get an empty slot, not a second error.
+            // Reported in `problems`; guides embedding it get an empty slot, not a second error.
+            None => {
                 quiz_html.insert(id, String::new());
-                diagnostics.push(d);
             }
         }
     }
@@ -532,13 +531,15 @@ fn tag_link(site: &Site, tag: &str) -> Link {
     Link { title: tag.to_string(), url: site.url(&format!("/tags/{}/", markdown::slugify(tag))) }
 }
 
-/// Quiz page fragment: the theme's `partials/quiz.html` over the quiz's view.
-fn render_quiz(
-    site: &Site,
-    templates: &Templates,
-    page: &Page,
-    q: &quiz::Quiz,
-) -> (Result<(String, String), Diagnostic>, Vec<Diagnostic>) {
+/// A quiz through the theme's `partials/quiz.html`, twice.
+struct QuizHtml {
+    /// For the quiz's own page, where its title is the h1.
+    own_page: String,
+    /// For guides that embed it, where its title is an h2.
+    embedded: String,
+}
+
+fn render_quiz(site: &Site, templates: &Templates, page: &Page, q: &quiz::Quiz) -> (Option<QuizHtml>, Vec<Diagnostic>) {
     let md = |text: &str, inline: bool| markdown::render_fragment(text, inline, &site.config.markdown);
     let link = |target: &str| {
         let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
@@ -555,7 +556,7 @@ fn render_quiz(
     };
     let mut problems = Vec::new();
     for (target, offset) in q.outcome_links() {
-        if link(&target).is_none() {
+        if link(target).is_none() {
             problems.push(
                 Diagnostic::error(&page.source.path, format!("link to a missing file: {target}"))
                     .at_offset(&page.source.text, offset, target.len())
@@ -570,8 +571,13 @@ fn render_quiz(
         ctx.insert("quiz_heading_level", &level);
         templates.render("partials/quiz.html", &ctx, &page.source.path)
     };
-    let html = render_at(1).and_then(|own_page| Ok((own_page, render_at(2)?)));
-    (html, problems)
+    match render_at(1).and_then(|own_page| Ok(QuizHtml { own_page, embedded: render_at(2)? })) {
+        Ok(html) => (Some(html), problems),
+        Err(d) => {
+            problems.push(d);
+            (None, problems)
+        }
+    }
 }
 
 #[derive(Serialize)]
