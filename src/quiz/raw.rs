@@ -218,3 +218,35 @@ mod tests {
         assert_eq!(serde_keys::<RawBound>(), BOUND_KEYS);
     }
 }
+
+/// The JSON Schema that editors use must know exactly the keys the parser knows.
+#[cfg(test)]
+mod schema_tests {
+    use super::*;
+
+    fn keys(v: &serde_json::Value) -> Vec<String> {
+        let mut k: Vec<String> = v["properties"].as_object().expect("properties").keys().cloned().collect();
+        k.sort();
+        k
+    }
+
+    fn sorted(list: &[&str]) -> Vec<String> {
+        let mut k: Vec<String> = list.iter().map(|s| s.to_string()).collect();
+        k.sort();
+        k
+    }
+
+    #[test]
+    fn the_schema_knows_the_same_keys_as_the_parser() {
+        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema/quiz.schema.json")).unwrap();
+        let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let defs = &schema["$defs"];
+        assert_eq!(keys(&schema), sorted(QUIZ_KEYS));
+        assert_eq!(keys(&schema["properties"]["dimensions"]["items"]), sorted(DIMENSION_KEYS));
+        assert_eq!(keys(&defs["question"]), sorted(QUESTION_KEYS));
+        assert_eq!(keys(&defs["option"]), sorted(OPTION_KEYS));
+        assert_eq!(keys(&defs["question"]["properties"]["scale"]["oneOf"][1]), sorted(SCALE_KEYS));
+        assert_eq!(keys(&defs["outcome"]), sorted(OUTCOME_KEYS));
+        assert_eq!(keys(&defs["outcome"]["properties"]["when"]["additionalProperties"]), sorted(BOUND_KEYS));
+    }
+}
