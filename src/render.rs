@@ -709,3 +709,37 @@ fn render_site_files(site: &Site, templates: &Templates, out: &dyn Output) -> Re
     }
     if problems.is_empty() { Ok(()) } else { Err(problems) }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_files_are_index_html_under_the_path() {
+        assert_eq!(output_file("/"), "index.html");
+        assert_eq!(output_file("/guides/x/"), "guides/x/index.html");
+    }
+
+    #[test]
+    fn only_the_current_pages_link_is_marked() {
+        let nav = r#"<a href="/a/">A</a><a href="/a/b/">B</a>"#;
+        assert_eq!(mark_current(nav, "/a/b/"), r#"<a href="/a/">A</a><a href="/a/b/" aria-current="page">B</a>"#);
+        assert_eq!(mark_current(nav, "/zzz/"), nav);
+    }
+
+    #[test]
+    fn template_errors_point_into_the_template() {
+        let mut layers = Layers::default();
+        layers.templates.insert(
+            "page.html".into(),
+            crate::theme::ThemeFile {
+                display: "templates/page.html".into(),
+                origin: crate::theme::Origin::Embedded(b"ok\n{% for %}\n"),
+            },
+        );
+        let Err(errors) = Templates::load(layers) else { panic!("a syntax error must fail") };
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].file, PathBuf::from("templates/page.html"));
+        assert_eq!(errors[0].location.as_ref().unwrap().line, 2);
+    }
+}
