@@ -19,6 +19,8 @@ if [ -f package-lock.json ] && ! [ -d node_modules ] ; then
 fi
 
 cargo test --locked
-if [ -d tests/js ]; then
-  node --test tests/js/
+node --test tests/js/
+if [ -d tests/browser ]; then
+  # Browser tests build sites with the binary cargo test just built.
+  TANDEM_BIN="$PWD/target/debug/tandem" node --test --test-concurrency=1 tests/browser/
 fi

@@ -252,3 +252,36 @@ fn absolute(p: &Path) -> Option<PathBuf> {
     let parent = abs.parent()?;
     Some(absolute(parent)?.join(abs.file_name()?))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn staging_is_discarded_and_never_touches_the_target() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("public");
+        std::fs::create_dir(&target).unwrap();
+        std::fs::write(target.join(MARKER_FILE), "").unwrap();
+        std::fs::write(target.join("old.html"), "old").unwrap();
+        let out = OutputDir::prepare(root.path(), &target).unwrap();
+        out.write("new/index.html", b"new".to_vec()).unwrap();
+        assert!(out.write("../escape.html", b"x".to_vec()).is_err(), "paths may not leave the output");
+        out.discard();
+        assert_eq!(std::fs::read_to_string(target.join("old.html")).unwrap(), "old");
+        assert!(!target.join("new").exists());
+        let leftovers = std::fs::read_dir(root.path()).unwrap().count();
+        assert_eq!(leftovers, 1, "only public/ remains");
+    }
+
+    #[test]
+    fn commit_swaps_in_the_new_output() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("public");
+        let out = OutputDir::prepare(root.path(), &target).unwrap();
+        out.write("index.html", b"hi".to_vec()).unwrap();
+        out.commit().unwrap();
+        assert_eq!(std::fs::read_to_string(target.join("index.html")).unwrap(), "hi");
+        assert!(target.join(MARKER_FILE).is_file());
+    }
+}

@@ -413,13 +413,13 @@ fn is_hidden(path: &Path) -> bool {
     path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.') || n.ends_with('~'))
 }
 
+/// A file's parsed form (if it parsed) and the problems found in it.
+type ParseResult = (Option<Parsed>, Vec<Diagnostic>);
+
 enum Parsed {
     Section { source: SourceFile, meta: FrontMatter, body_start: usize },
     Page(Page),
 }
-
-/// A parsed file (if it parsed) and its problems.
-type ParseResult = (Option<Parsed>, Vec<Diagnostic>);
 
 /// Parses one file; problems come back beside the result (a quiz can parse with warnings).
 fn parse_file(abs: &Path, rel: PathBuf, kind: FileKind) -> ParseResult {
@@ -429,7 +429,7 @@ fn parse_file(abs: &Path, rel: PathBuf, kind: FileKind) -> ParseResult {
     }
 }
 
-fn read_and_parse(abs: &Path, rel: PathBuf, kind: FileKind) -> Result<(Option<Parsed>, Vec<Diagnostic>), Diagnostic> {
+fn read_and_parse(abs: &Path, rel: PathBuf, kind: FileKind) -> Result<ParseResult, Diagnostic> {
     let bytes = std::fs::read(abs).map_err(|e| Diagnostic::error(&rel, format!("cannot read: {e}")))?;
     let text = String::from_utf8(bytes).map_err(|e| {
         Diagnostic::error(&rel, format!("not UTF-8 text (at byte {})", e.utf8_error().valid_up_to()))
@@ -443,7 +443,7 @@ fn read_and_parse(abs: &Path, rel: PathBuf, kind: FileKind) -> Result<(Option<Pa
             let page = quiz.filter(|_| !errors).map(|quiz| {
                 let meta = FrontMatter {
                     title: quiz.title.clone(),
-                    description: quiz.description.clone().unwrap_or_default(),
+                    description: quiz.description.as_ref().map(|d| d.text.clone()).unwrap_or_default(),
                     weight: quiz.weight,
                     ..FrontMatter::default()
                 };

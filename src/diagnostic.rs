@@ -69,7 +69,8 @@ pub struct Diagnostic {
     pub severity: Severity,
     /// The file, relative to the site root where possible.
     pub file: PathBuf,
-    pub location: Option<Location>,
+    /// Boxed to keep `Result<_, Diagnostic>` small on the happy path.
+    pub location: Option<Box<Location>>,
     pub message: String,
     /// What the author can do about it.
     pub hint: Option<String>,
@@ -91,7 +92,7 @@ impl Diagnostic {
     }
 
     pub fn at(mut self, location: Location) -> Diagnostic {
-        self.location = Some(location);
+        self.location = Some(Box::new(location));
         self
     }
 

@@ -228,16 +228,22 @@ impl markdown::Resolver for SiteResolver<'_> {
 /// links that point into it, and re-count the problems of the whole site
 /// ([`Rendering::diagnostics`]) without rendering anything else.
 pub struct Rendering {
-    /// Each quiz's HTML by id, as guides embed it and its page shows it.
+    /// Each quiz's HTML for embedding, by quiz id.
     quiz_html: HashMap<String, String>,
+    /// Each quiz's HTML as its own page, by page id.
+    quiz_pages: HashMap<PageId, String>,
     quiz_problems: Vec<Diagnostic>,
+    /// `partials/section-nav.html` rendered once per top-level section (see [`render_section_navs`]).
+    section_navs: HashMap<SectionId, String>,
+    section_nav_problem: Option<Diagnostic>,
     /// By page id and section id.
     pages: Vec<DocState>,
     sections: Vec<DocState>,
     /// The document each Markdown source file is (guides and `_index.md` files).
     doc_by_source: HashMap<PathBuf, DocId>,
-    /// Source file → the documents whose links point at one of its anchors.
-    anchor_links_to: HashMap<PathBuf, Vec<DocId>>,
+    /// Source file → the documents whose links point at one of its anchors; built the first time
+    /// one document is re-rendered (a build never needs it).
+    anchor_links_to: Option<HashMap<PathBuf, Vec<DocId>>>,
     site_file_errors: Vec<Diagnostic>,
 }
 
@@ -256,18 +262,25 @@ struct DocState {
 pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rendering {
     let content = site.content;
     // Quizzes first: guides embed their HTML.
-    let (quiz_html, quiz_problems) = render_quizzes(site, templates);
+    let (quiz_html, quiz_pages, quiz_problems) = render_quizzes(site, templates);
+    let (section_navs, section_nav_problem) = match render_section_navs(site, templates) {
+        Ok(navs) => (navs, None),
+        Err(d) => (HashMap::new(), Some(d)),
+    };
     // Markdown of every page and section, in parallel.
     let markdown = |doc| DocState { md: render_markdown(site, &quiz_html, doc), ..DocState::default() };
     let pages = (0..content.pages.len()).into_par_iter().map(|id| markdown(DocId::Page(id))).collect();
     let sections = (0..content.sections.len()).into_par_iter().map(|id| markdown(DocId::Section(id))).collect();
     let mut rendering = Rendering {
         quiz_html,
+        quiz_pages,
         quiz_problems,
+        section_navs,
+        section_nav_problem,
         pages,
         sections,
         doc_by_source: HashMap::new(),
-        anchor_links_to: HashMap::new(),
+        anchor_links_to: None,
         site_file_errors: Vec::new(),
     };
     let docs: Vec<DocId> = rendering.docs().collect();
@@ -275,7 +288,6 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rend
         if let Some(src) = doc_source(site, doc) {
             rendering.doc_by_source.insert(src.path.clone(), doc);
         }
-        rendering.index_anchor_links(doc);
     }
     // Links to anchors on other pages can be checked only once every page is rendered.
     let link_problems: Vec<Vec<Diagnostic>> = docs.par_iter().map(|&doc| rendering.check_anchor_links(site, doc)).collect();
@@ -300,6 +312,7 @@ impl Rendering {
     /// Every problem of the site: quizzes, Markdown, links and anchors, templates, site files.
     pub fn diagnostics(&self) -> Vec<Diagnostic> {
         let mut diagnostics = self.quiz_problems.clone();
+        diagnostics.extend(self.section_nav_problem.clone());
         for state in self.pages.iter().chain(&self.sections) {
             if let Some(md) = &state.md {
                 diagnostics.extend(md.diagnostics.iter().cloned());
@@ -316,13 +329,27 @@ impl Rendering {
     /// (see [`Content::reload_document`]), with the rest of the site as it was rendered; then
     /// re-checks its links, and the links of every document that points at one of its anchors.
     pub fn render_document(&mut self, site: &Site, templates: &Templates, doc: DocId, out: &dyn Output) {
-        self.unindex_anchor_links(doc);
+        let mut index = match self.anchor_links_to.take() {
+            Some(index) => index,
+            None => self.index_anchor_links(),
+        };
+        for target in self.anchor_targets(doc) {
+            if let Some(from) = index.get_mut(&target) {
+                from.retain(|&d| d != doc);
+            }
+        }
         self.doc_mut(doc).md = render_markdown(site, &self.quiz_html, doc);
-        self.index_anchor_links(doc);
-        let linking_here = doc_source(site, doc).and_then(|src| self.anchor_links_to.get(&src.path)).cloned();
+        for target in self.anchor_targets(doc) {
+            let from = index.entry(target).or_default();
+            if !from.contains(&doc) {
+                from.push(doc);
+            }
+        }
+        let linking_here = doc_source(site, doc).and_then(|src| index.get(&src.path)).cloned();
         for other in std::iter::once(doc).chain(linking_here.into_iter().flatten()) {
             self.doc_mut(other).link_problems = self.check_anchor_links(site, other);
         }
+        self.anchor_links_to = Some(index);
         self.doc_mut(doc).template_error = self.render_template(site, templates, doc, out).err();
     }
 
@@ -350,26 +377,25 @@ impl Rendering {
         }
     }
 
+    /// The files that `doc` links to with an anchor.
     fn anchor_targets(&self, doc: DocId) -> Vec<PathBuf> {
         let links = self.doc(doc).md.iter().flat_map(|md| &md.links);
         links.filter(|l| !l.anchor.is_empty()).map(|l| l.target.clone()).collect()
     }
 
-    fn index_anchor_links(&mut self, doc: DocId) {
-        for target in self.anchor_targets(doc) {
-            let from = self.anchor_links_to.entry(target).or_default();
-            if !from.contains(&doc) {
-                from.push(doc);
+    /// Source file → the documents that link to one of its anchors.
+    fn index_anchor_links(&self) -> HashMap<PathBuf, Vec<DocId>> {
+        let mut index: HashMap<PathBuf, Vec<DocId>> = HashMap::new();
+        for doc in self.docs() {
+            for target in self.anchor_targets(doc) {
+                // A document's links come one after another, so a repeat can only be the last one.
+                let from = index.entry(target).or_default();
+                if from.last() != Some(&doc) {
+                    from.push(doc);
+                }
             }
         }
-    }
-
-    fn unindex_anchor_links(&mut self, doc: DocId) {
-        for target in self.anchor_targets(doc) {
-            if let Some(from) = self.anchor_links_to.get_mut(&target) {
-                from.retain(|&d| d != doc);
-            }
-        }
+        index
     }
 
     /// The links of `doc` to an anchor that their target page does not have.
@@ -396,11 +422,8 @@ impl Rendering {
         let md = self.doc(doc).md.as_ref();
         match doc {
             DocId::Page(id) => {
-                let quiz = match &site.content.pages[id].kind {
-                    PageKind::Quiz(q) => self.quiz_html.get(&q.id).map(String::as_str),
-                    PageKind::Guide { .. } => None,
-                };
-                render_page(site, templates, id, md, quiz, out)
+                let quiz = self.quiz_pages.get(&id).map(String::as_str);
+                render_page(site, templates, id, md, quiz, &self.section_navs, out)
             }
             DocId::Section(id) => render_section(site, templates, id, md, out),
         }
@@ -415,33 +438,40 @@ fn doc_source<'a>(site: &Site<'a>, doc: DocId) -> Option<&'a SourceFile> {
     }
 }
 
-/// Every quiz's HTML by id, and the problems found on the way.
-fn render_quizzes(site: &Site, templates: &Templates) -> (HashMap<String, String>, Vec<Diagnostic>) {
-    let quiz_results: Vec<(String, Result<String, Diagnostic>, Vec<Diagnostic>)> = site
+/// Every quiz rendered twice: for embedding in guides (an h2), by quiz id, and as its own page
+/// (its title is the page's h1), by page id; and the problems found on the way.
+fn render_quizzes(site: &Site, templates: &Templates) -> (HashMap<String, String>, HashMap<PageId, String>, Vec<Diagnostic>) {
+    let quiz_results: Vec<(PageId, String, Option<QuizHtml>, Vec<Diagnostic>)> = site
         .content
         .pages
         .par_iter()
-        .filter_map(|p| match &p.kind {
-            PageKind::Quiz(q) => Some((p, q)),
+        .enumerate()
+        .filter_map(|(id, p)| match &p.kind {
+            PageKind::Quiz(q) => Some((id, p, q)),
             _ => None,
         })
-        .map(|(page, q)| {
+        .map(|(id, page, q)| {
             let (html, problems) = render_quiz(site, templates, page, q);
-            (q.id.clone(), html, problems)
+            (id, q.id.clone(), html, problems)
         })
         .collect();
     let mut diagnostics = Vec::new();
     let mut quiz_html = HashMap::new();
-    for (id, html, problems) in quiz_results {
+    let mut quiz_pages = HashMap::new();
+    for (page, id, html, problems) in quiz_results {
         diagnostics.extend(problems);
         match html {
-            Ok(h) => {
-                quiz_html.insert(id, h);
+            Some(QuizHtml { own_page, embedded }) => {
+                quiz_pages.insert(page, own_page);
+                quiz_html.insert(id, embedded);
             }
-            Err(d) => diagnostics.push(d),
+            // Reported in `problems`; guides embedding it get an empty slot, not a second error.
+            None => {
+                quiz_html.insert(id, String::new());
+            }
         }
     }
-    (quiz_html, diagnostics)
+    (quiz_html, quiz_pages, diagnostics)
 }
 
 /// The Markdown of one guide or section (`None` for a quiz, or a folder without `_index.md`).
@@ -509,6 +539,7 @@ fn render_page(
     id: PageId,
     md: Option<&Rendered>,
     quiz_html: Option<&str>,
+    section_navs: &HashMap<SectionId, String>,
     out: &dyn Output,
 ) -> Result<(), Diagnostic> {
     let page = &site.content.pages[id];
@@ -544,6 +575,8 @@ fn render_page(
         source: page.source.path.display().to_string(),
     };
     let mut ctx = base_context(site, &page.path, page.section);
+    let nav = site.content.ancestors(page.section).get(1).and_then(|top| section_navs.get(top));
+    ctx.insert("section_nav", &nav.map(|html| mark_current(html, &ctx_page.url)).unwrap_or_default());
     ctx.insert("page", &ctx_page);
     let html = templates.render(template, &ctx, &page.source.path)?;
     write(out, &output_file(&page.path), html.into_bytes())
@@ -601,12 +634,52 @@ fn render_section(
     write(out, &output_file(&section.path), html.into_bytes())
 }
 
+/// `partials/section-nav.html` rendered once per top-level section, with no page marked current.
+///
+/// On big sites the list of a section's pages is most of every page's HTML; rendering it once per
+/// section instead of once per page is what keeps a 10,000-page build fast. Pages get it as
+/// `section_nav`, with their own link marked by [`mark_current`].
+fn render_section_navs(site: &Site, templates: &Templates) -> Result<HashMap<SectionId, String>, Diagnostic> {
+    let top_level = &site.content.sections[0].subsections;
+    top_level
+        .par_iter()
+        .map(|&id| {
+            let mut ctx = base_context(site, "", id);
+            ctx.insert("current_url", "");
+            let html = templates.render("partials/section-nav.html", &ctx, Path::new("partials/section-nav.html"))?;
+            Ok((id, html))
+        })
+        .collect()
+}
+
+/// Marks the link to `url` in a rendered navigation with `aria-current="page"`.
+fn mark_current(nav_html: &str, url: &str) -> String {
+    // Escaped as the template escaped it, so the two spellings match.
+    let mut escaped = Vec::new();
+    let _ = tera::escape_html(url, &mut escaped);
+    let needle = format!("href=\"{}\"", String::from_utf8_lossy(&escaped));
+    match nav_html.find(&needle) {
+        Some(at) => {
+            let end = at + needle.len();
+            format!("{} aria-current=\"page\"{}", &nav_html[..end], &nav_html[end..])
+        }
+        None => nav_html.to_string(),
+    }
+}
+
 fn tag_link(site: &Site, tag: &str) -> Link {
     Link { title: tag.to_string(), url: site.url(&format!("/tags/{}/", markdown::slugify(tag))) }
 }
 
-/// Quiz page fragment: the theme's `partials/quiz.html` over the quiz's view.
-fn render_quiz(site: &Site, templates: &Templates, page: &Page, q: &quiz::Quiz) -> (Result<String, Diagnostic>, Vec<Diagnostic>) {
+/// A quiz through the theme's `partials/quiz.html`, twice.
+struct QuizHtml {
+    /// For the quiz's own page, where its title is the h1.
+    own_page: String,
+    /// For guides that embed it, where its title is an h2.
+    embedded: String,
+}
+
+fn render_quiz(site: &Site, templates: &Templates, page: &Page, q: &quiz::Quiz) -> (Option<QuizHtml>, Vec<Diagnostic>) {
     let md = |text: &str, inline: bool| markdown::render_fragment(text, inline, &site.config.markdown);
     let link = |target: &str| {
         let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
@@ -623,7 +696,7 @@ fn render_quiz(site: &Site, templates: &Templates, page: &Page, q: &quiz::Quiz) 
     };
     let mut problems = Vec::new();
     for (target, offset) in q.outcome_links() {
-        if link(&target).is_none() {
+        if link(target).is_none() {
             problems.push(
                 Diagnostic::error(&page.source.path, format!("link to a missing file: {target}"))
                     .at_offset(&page.source.text, offset, target.len())
@@ -634,7 +707,17 @@ fn render_quiz(site: &Site, templates: &Templates, page: &Page, q: &quiz::Quiz) 
     let view = quiz::view(q, &site.url(&page.path), &md, &link);
     let mut ctx = Context::new();
     ctx.insert("quiz", &view);
-    (templates.render("partials/quiz.html", &ctx, &page.source.path), problems)
+    let mut render_at = |level: u8| {
+        ctx.insert("quiz_heading_level", &level);
+        templates.render("partials/quiz.html", &ctx, &page.source.path)
+    };
+    match render_at(1).and_then(|own_page| Ok(QuizHtml { own_page, embedded: render_at(2)? })) {
+        Ok(html) => (Some(html), problems),
+        Err(d) => {
+            problems.push(d);
+            (None, problems)
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -765,4 +848,38 @@ fn render_site_files(site: &Site, templates: &Templates, out: &dyn Output) -> Re
         }
     }
     if problems.is_empty() { Ok(()) } else { Err(problems) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_files_are_index_html_under_the_path() {
+        assert_eq!(output_file("/"), "index.html");
+        assert_eq!(output_file("/guides/x/"), "guides/x/index.html");
+    }
+
+    #[test]
+    fn only_the_current_pages_link_is_marked() {
+        let nav = r#"<a href="/a/">A</a><a href="/a/b/">B</a>"#;
+        assert_eq!(mark_current(nav, "/a/b/"), r#"<a href="/a/">A</a><a href="/a/b/" aria-current="page">B</a>"#);
+        assert_eq!(mark_current(nav, "/zzz/"), nav);
+    }
+
+    #[test]
+    fn template_errors_point_into_the_template() {
+        let mut layers = Layers::default();
+        layers.templates.insert(
+            "page.html".into(),
+            crate::theme::ThemeFile {
+                display: "templates/page.html".into(),
+                origin: crate::theme::Origin::Embedded(b"ok\n{% for %}\n"),
+            },
+        );
+        let Err(errors) = Templates::load(layers) else { panic!("a syntax error must fail") };
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].file, PathBuf::from("templates/page.html"));
+        assert_eq!(errors[0].location.as_ref().unwrap().line, 2);
+    }
 }

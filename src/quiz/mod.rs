@@ -1,54 +1,94 @@
 //! Quizzes: YAML definitions parsed once into a validated model, proven sound, and scored.
 //!
-//! (Placeholder interface while the full module lands from the `quiz` branch.)
+//! The way through, one module per step:
+//! - [`locate`]: where each YAML node is, so every error has a file:line:col;
+//! - [`raw`]: the file as written (serde); [`parse`]: YAML to a checked [`Quiz`], reporting
+//!   every problem as a [`crate::diagnostic::Diagnostic`];
+//! - [`check`]: the per-question and per-outcome rules of SPEC §3, building the [`model`];
+//! - [`analysis`]: the reachable score space, and the proof that outcomes cover it;
+//! - [`score`]: the reference scorer the browser's `quiz.js` must agree with;
+//! - [`client`]: the JSON the browser scores with; [`view`]: what the theme's template gets.
+//!
+//! The internal contract these implement is `docs/dev/quiz-contract.md`.
 
-use std::path::Path;
+mod analysis;
+mod check;
+pub mod client;
+pub mod locate;
+pub mod model;
+pub mod parse;
+pub mod raw;
+pub mod score;
+pub mod view;
 
-use crate::diagnostic::Diagnostic;
+pub use client::script_json;
+pub use model::*;
+pub use parse::parse;
+pub use score::{Answer, Answers, QuestionResult, ScoreResult, normalize, score};
+pub use view::{QuizView, view};
 
-#[derive(Debug, Clone)]
-pub struct Quiz {
-    pub id: String,
-    pub title: String,
-    pub description: Option<String>,
-    pub weight: i64,
-}
+/// Helpers for the quiz tests: parse a YAML string and look at what was reported.
+#[cfg(test)]
+pub(crate) mod testing {
+    use std::path::Path;
 
-pub fn parse(file: &Path, source: &str) -> (Option<Quiz>, Vec<Diagnostic>) {
-    #[derive(serde::Deserialize)]
-    struct Head {
-        title: String,
-        description: Option<String>,
-        #[serde(default)]
-        weight: i64,
+    use crate::diagnostic::{Diagnostic, Severity};
+
+    use super::Quiz;
+
+    /// A problem reduced to what tests compare: severity, line, column, message, hint.
+    #[derive(Debug, Clone)]
+    pub struct Problem {
+        pub severity: Severity,
+        pub line: usize,
+        pub column: usize,
+        pub message: String,
+        pub hint: String,
     }
-    match yaml_serde::from_str::<Head>(source) {
-        Ok(h) => (
-            Some(Quiz {
-                id: file.file_stem().unwrap_or_default().to_string_lossy().into_owned(),
-                title: h.title,
-                description: h.description,
-                weight: h.weight,
-            }),
-            vec![],
-        ),
-        Err(e) => (None, vec![Diagnostic::error(file, e.to_string())]),
-    }
-}
 
-impl Quiz {
-    /// Each outcome link as written, with its byte offset in the quiz file.
-    pub fn outcome_links(&self) -> Vec<(String, usize)> {
-        Vec::new()
+    pub fn problems(src: &str) -> Vec<Problem> {
+        let (_, diagnostics) = super::parse(Path::new("content/quizzes/test.yaml"), src);
+        diagnostics.iter().map(problem).collect()
     }
-}
 
-/// What `partials/quiz.html` gets as `quiz`.
-pub fn view(
-    quiz: &Quiz,
-    page_url: &str,
-    _md: &dyn Fn(&str, bool) -> String,
-    _link: &dyn Fn(&str) -> Option<(String, String)>,
-) -> serde_json::Value {
-    serde_json::json!({ "id": quiz.id, "title": quiz.title, "page_url": page_url, "questions": [], "data_json": "{}" })
+    fn problem(d: &Diagnostic) -> Problem {
+        Problem {
+            severity: d.severity,
+            line: d.location.as_ref().map_or(0, |l| l.line),
+            column: d.location.as_ref().map_or(0, |l| l.column),
+            message: d.message.clone(),
+            hint: d.hint.clone().unwrap_or_default(),
+        }
+    }
+
+    /// The quiz, which must have parsed without errors or warnings.
+    pub fn quiz(src: &str) -> Quiz {
+        let (quiz, diagnostics) = super::parse(Path::new("content/quizzes/test.yaml"), src);
+        assert!(diagnostics.is_empty(), "expected no problems, got:\n{}", render(&diagnostics));
+        quiz.expect("a quiz without errors")
+    }
+
+    fn render(diagnostics: &[Diagnostic]) -> String {
+        diagnostics.iter().map(|d| d.render(false)).collect::<Vec<_>>().join("\n")
+    }
+
+    /// The one problem whose message contains `needle`; panics listing all problems otherwise.
+    pub fn find(src: &str, needle: &str) -> Problem {
+        let all = problems(src);
+        let found: Vec<&Problem> = all.iter().filter(|p| p.message.contains(needle)).collect();
+        match found[..] {
+            [one] => one.clone(),
+            _ => panic!("expected one problem containing {needle:?}, got:\n{all:#?}"),
+        }
+    }
+
+    /// The 1-based line of the first occurrence of `needle` in `src`.
+    pub fn line_of(src: &str, needle: &str) -> usize {
+        let at = src.find(needle).unwrap_or_else(|| panic!("{needle:?} is not in the source"));
+        src[..at].matches('\n').count() + 1
+    }
+
+    pub fn errors(src: &str) -> Vec<Problem> {
+        problems(src).into_iter().filter(|p| p.severity == Severity::Error).collect()
+    }
 }

@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# Benchmark, not a test: clean builds of the shared corpus at 1,000 and 10,000 pages, tandem beside
+# Hugo in the same run (median of 3 each). Prints wall time, pages per second and peak memory.
+#
+#   benches/build.sh [SIZES...]        default: 1000 10000
+#
+# Needs ../shared/bench/gen_corpus.py, and installs hugo and GNU time from Debian when missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=("${@:-1000 10000}")
+[ $# -gt 0 ] || sizes=(1000 10000)
+gen=../shared/bench/gen_corpus.py
+work=${BENCH_DIR:-/tmp/tandem-bench}
+missing=()
+command -v hugo >/dev/null || missing+=(hugo)
+[ -x /usr/bin/time ] || missing+=(time)
+if [ ${#missing[@]} -gt 0 ]; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
+cargo build --release -q
+tandem=$PWD/target/release/tandem
+
+# run CMD... → "seconds peak_kb" of one run
+measure() {
+  /usr/bin/time -f "%e %M" -o "$work/time.txt" "$@" >/dev/null 2>"$work/stderr.txt" || { cat "$work/stderr.txt"; exit 1; }
+  cat "$work/time.txt"
+}
+median() { sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'; }
+
+printf "%-8s %-7s %10s %12s %10s\n" pages tool "wall (s)" "pages/s" "peak (MB)"
+for n in "${sizes[@]}"; do
+  corpus=$work/corpus-$n
+  [ -d "$corpus/neutral" ] || python3 "$gen" "$n" "$corpus" --layouts neutral,hugo --sections 20 --seed 1 >/dev/null
+  for tool in tandem hugo; do
+    : > "$work/runs.txt"
+    for _ in 1 2 3; do
+      rm -rf "$work/out-$tool" "$corpus/hugo/public"
+      if [ $tool = tandem ]; then
+        measure "$tandem" build --root "$corpus/neutral" --output "$work/out-$tool" >> "$work/runs.txt"
+      else
+        measure hugo --source "$corpus/hugo" --quiet --destination "$work/out-$tool" >> "$work/runs.txt"
+      fi
+    done
+    wall=$(cut -d' ' -f1 "$work/runs.txt" | median)
+    peak=$(cut -d' ' -f2 "$work/runs.txt" | median)
+    printf "%-8s %-7s %10.2f %12.0f %10.0f\n" "$n" $tool "$wall" "$(echo "$n / $wall" | bc -l)" "$(echo "$peak / 1024" | bc -l)"
+    echo "$n $tool $wall $peak" >> "$work/results.txt"
+  done
+done

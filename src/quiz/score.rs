@@ -1,0 +1,492 @@
+//! The reference scorer: SPEC §3 scoring, exactly, on the contract's answers JSON (contract §2),
+//! giving the contract's result JSON. The browser's `quiz.js` must agree with it on every input;
+//! the differential tests compare the two.
+//!
+//! Floating point is part of the contract: totals are added in question order (options in index
+//! order), then divided once, the same way [`super::analysis`] enumerates reachable scores.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+use super::model::*;
+
+/// A reader's answers: question id → value. Unanswered questions are absent.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct Answers(pub BTreeMap<String, Answer>);
+
+/// One answer as the form gives it (contract §2). Which shape is right depends on the question;
+/// an answer of the wrong shape counts as no answer.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Answer {
+    /// truefalse.
+    Flag(bool),
+    /// single (option index), scale (the value picked), number (the number typed).
+    Number(f64),
+    /// text.
+    Text(String),
+    /// multiple: option indices.
+    Picks(Vec<f64>),
+    /// Anything else (`null`, an object, a list of strings): never fits a question, so it
+    /// counts as no answer instead of making the whole answers object unreadable.
+    Unfit(serde_json::Value),
+}
+
+/// The result of scoring, as contract §2 shapes it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScoreResult {
+    /// The first matching outcome's id, or `None` when none matches (or there are none).
+    pub outcome: Option<String>,
+    /// Each dimension's score; knowledge: `{ "score": score }`.
+    pub dimensions: BTreeMap<String, f64>,
+    /// Knowledge only (null in assessment).
+    pub earned: Option<f64>,
+    pub possible: Option<f64>,
+    /// 100 × earned / possible.
+    pub score: Option<f64>,
+    /// `score ≥ pass`; null without `pass` and in assessment.
+    pub passed: Option<bool>,
+    /// Knowledge: every question; assessment: empty.
+    pub questions: BTreeMap<String, QuestionResult>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionResult {
+    pub correct: bool,
+    pub earned: f64,
+}
+
+/// An answer that fits its question.
+#[derive(Debug, Clone, PartialEq)]
+enum Given<'a> {
+    Option(usize),
+    /// Distinct indices, ascending (the order their points are added in).
+    Options(Vec<usize>),
+    Flag(bool),
+    /// The scale value picked, before reversing.
+    Scale(i64),
+    Text(&'a str),
+    Number(f64),
+}
+
+/// `x` as an index below `len`, when it is a whole number in range.
+fn index(x: f64, len: usize) -> Option<usize> {
+    (x.fract() == 0.0 && x >= 0.0 && x < len as f64).then_some(x as usize)
+}
+
+/// The answer to `question`, when there is one that fits: an index in range, a scale value in
+/// range, a non-blank text, a finite number, at least one pick. Anything else counts as
+/// unanswered, so a required question answered with nonsense is reported as missing.
+fn given<'a>(question: &Question, answer: Option<&'a Answer>) -> Option<Given<'a>> {
+    match (&question.kind, answer?) {
+        (QuestionKind::Single { options }, Answer::Number(x)) => index(*x, options.len()).map(Given::Option),
+        (QuestionKind::Multiple { options, .. }, Answer::Picks(picks)) => {
+            let mut picked = picks.iter().map(|x| index(*x, options.len())).collect::<Option<Vec<_>>>()?;
+            picked.sort_unstable();
+            picked.dedup();
+            (!picked.is_empty()).then_some(Given::Options(picked))
+        }
+        (QuestionKind::TrueFalse { .. }, Answer::Flag(b)) => Some(Given::Flag(*b)),
+        (QuestionKind::Scale { scale, .. }, Answer::Number(x)) => {
+            let in_range = x.fract() == 0.0 && *x >= scale.min() as f64 && *x <= scale.max() as f64;
+            in_range.then_some(Given::Scale(*x as i64))
+        }
+        (QuestionKind::Text { .. }, Answer::Text(s)) => (!normalize(s).is_empty()).then_some(Given::Text(s)),
+        (QuestionKind::Number { .. }, Answer::Number(x)) if x.is_finite() => Some(Given::Number(*x)),
+        _ => None,
+    }
+}
+
+/// Scores `answers` against `quiz`, or lists the required questions (ids, in quiz order) that
+/// have no fitting answer.
+pub fn score(quiz: &Quiz, answers: &Answers) -> Result<ScoreResult, Vec<String>> {
+    let given: Vec<Option<Given>> = quiz.questions.iter().map(|q| given(q, answers.0.get(&q.id))).collect();
+    let missing: Vec<String> = quiz
+        .questions
+        .iter()
+        .zip(&given)
+        .filter(|(q, g)| q.required && g.is_none())
+        .map(|(q, _)| q.id.clone())
+        .collect();
+    if !missing.is_empty() {
+        return Err(missing);
+    }
+    Ok(match quiz.mode {
+        Mode::Knowledge { pass } => score_knowledge(quiz, pass, &given),
+        Mode::Assessment => score_assessment(quiz, &given),
+    })
+}
+
+/// What a knowledge answer earns out of `points`, and whether it is right.
+fn earn(kind: &QuestionKind, points: f64, given: Option<&Given>) -> QuestionResult {
+    let wrong = QuestionResult { correct: false, earned: 0.0 };
+    let all_or_nothing =
+        |right: bool| if right { QuestionResult { correct: true, earned: points } } else { wrong.clone() };
+    let Some(given) = given else { return wrong };
+    match (kind, given) {
+        (QuestionKind::Single { options }, Given::Option(i)) => {
+            all_or_nothing(options[*i].credit.is_correct())
+        }
+        (QuestionKind::Multiple { options, partial }, Given::Options(picked)) => {
+            let correct_count = options.iter().filter(|o| o.credit.is_correct()).count();
+            let right = picked.iter().filter(|&&i| options[i].credit.is_correct()).count();
+            let wrong_picks = picked.len() - right;
+            // `correct` means exactly the correct set, with or without partial credit.
+            let exact = right == correct_count && wrong_picks == 0;
+            if *partial {
+                let net = right.saturating_sub(wrong_picks) as f64;
+                QuestionResult { correct: exact, earned: points * net / correct_count as f64 }
+            } else {
+                all_or_nothing(exact)
+            }
+        }
+        (QuestionKind::TrueFalse { answer }, Given::Flag(b)) => all_or_nothing(answer == b),
+        (QuestionKind::Text { accept }, Given::Text(s)) => {
+            let typed = normalize(s);
+            all_or_nothing(accept.iter().any(|a| normalize(a) == typed))
+        }
+        (QuestionKind::Number { answer, tolerance }, Given::Number(x)) => {
+            all_or_nothing((x - answer).abs() <= *tolerance)
+        }
+        _ => wrong,
+    }
+}
+
+fn score_knowledge(quiz: &Quiz, pass: Option<f64>, given: &[Option<Given>]) -> ScoreResult {
+    let mut earned = 0.0;
+    let mut possible = 0.0;
+    let mut questions = BTreeMap::new();
+    for (q, g) in quiz.questions.iter().zip(given) {
+        let points = q.points.unwrap_or(1.0);
+        let result = earn(&q.kind, points, g.as_ref());
+        earned += result.earned;
+        possible += points;
+        questions.insert(q.id.clone(), result);
+    }
+    let score = 100.0 * earned / possible;
+    ScoreResult {
+        outcome: quiz.outcome_for(&[score]).map(|o| o.id.clone()),
+        dimensions: BTreeMap::from([(KNOWLEDGE_DIMENSION.to_string(), score)]),
+        earned: Some(earned),
+        possible: Some(possible),
+        score: Some(score),
+        passed: pass.map(|pass| score >= pass),
+        questions,
+    }
+}
+
+fn score_assessment(quiz: &Quiz, given: &[Option<Given>]) -> ScoreResult {
+    let n = quiz.dimensions.len();
+    let mut totals = vec![0.0; n];
+    // For `mean`: the summed weights of the answered questions that can contribute.
+    let mut weights = vec![0.0; n];
+    for (q, g) in quiz.questions.iter().zip(given) {
+        let Some(g) = g else { continue };
+        match (&q.kind, g) {
+            (QuestionKind::Scale { scale, dimension, reverse, weight }, Given::Scale(v)) => {
+                if let Some(d) = quiz.dimension_index(dimension) {
+                    totals[d] += weight * scale.value(*v, *reverse) as f64;
+                    weights[d] += weight;
+                }
+            }
+            (kind, Given::Option(_) | Given::Options(_)) => {
+                let picked: &[usize] = match g {
+                    Given::Option(i) => std::slice::from_ref(i),
+                    Given::Options(picked) => picked,
+                    _ => &[],
+                };
+                for (d, dimension) in quiz.dimensions.iter().enumerate() {
+                    if !super::check::contributes_to(q, &dimension.id) {
+                        continue;
+                    }
+                    for &i in picked {
+                        if let Some(points) = kind.options()[i].credit.points_for(&dimension.id) {
+                            totals[d] += points;
+                        }
+                    }
+                    weights[d] += 1.0;
+                }
+            }
+            _ => {}
+        }
+    }
+    let scores: Vec<f64> = quiz
+        .dimensions
+        .iter()
+        .enumerate()
+        .map(|(d, dimension)| aggregate(dimension.aggregate, totals[d], weights[d]))
+        .collect();
+    ScoreResult {
+        outcome: quiz.outcome_for(&scores).map(|o| o.id.clone()),
+        dimensions: quiz.dimensions.iter().map(|d| d.id.clone()).zip(scores).collect(),
+        earned: None,
+        possible: None,
+        score: None,
+        passed: None,
+        questions: BTreeMap::new(),
+    }
+}
+
+/// A dimension's score from its total and its answered weight. The mean of a dimension that no
+/// answered question contributes to is 0.
+pub(crate) fn aggregate(aggregate: Aggregate, total: f64, weight: f64) -> f64 {
+    match aggregate {
+        Aggregate::Sum => total,
+        Aggregate::Mean if weight == 0.0 => 0.0,
+        Aggregate::Mean => total / weight,
+    }
+}
+
+/// Text-answer normalisation (contract §3): Unicode NFD, drop combining marks, lowercase, trim,
+/// collapse runs of whitespace to one space. "Whitespace" is JavaScript's `\s` (which is also
+/// what `String.prototype.trim` strips), so that `quiz.js` can do the same with a regex.
+pub fn normalize(s: &str) -> String {
+    let unmarked: String = s.nfd().filter(|c| !is_combining_mark(*c)).collect();
+    let lower = unmarked.to_lowercase();
+    lower.split(is_js_whitespace).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
+}
+
+/// JavaScript's `\s`: WhiteSpace and LineTerminator of ECMA-262 (it differs from
+/// `char::is_whitespace` in U+FEFF, which it includes, and U+0085, which it does not).
+fn is_js_whitespace(c: char) -> bool {
+    matches!(
+        c,
+        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quiz::testing::quiz;
+
+    fn answers(json: &str) -> Answers {
+        serde_json::from_str(json).expect("valid answers JSON")
+    }
+
+    const KNOWLEDGE: &str = "\
+title: T
+mode: knowledge
+pass: 60
+questions:
+  - id: one
+    type: single
+    prompt: P
+    options: [{ text: a }, { text: b, correct: true }, { text: c }]
+  - id: all
+    type: multiple
+    prompt: P
+    points: 2
+    options: [{ text: a, correct: true }, { text: b, correct: true }, { text: c }]
+  - id: some
+    type: multiple
+    prompt: P
+    points: 3
+    partial: true
+    options: [{ text: a, correct: true }, { text: b, correct: true }, { text: c, correct: true }, { text: d }]
+  - { id: tf, type: truefalse, prompt: P, answer: false }
+  - { id: word, type: text, prompt: P, accept: [Boundaries, boundary] }
+  - { id: count, type: number, prompt: P, answer: 4, tolerance: 0.5, required: false }
+outcomes:
+  - { id: low, title: L, when: { score: { below: 50 } } }
+  - { id: high, title: H, when: { score: { min: 50 } } }
+";
+
+    #[test]
+    fn knowledge_scores_every_question_type() {
+        let quiz = quiz(KNOWLEDGE);
+        let all_right = answers(
+            r#"{"one": 1, "all": [1, 0], "some": [0, 1, 2], "tf": false, "word": "  BOUNDÁRIES ", "count": 4.5}"#,
+        );
+        let result = score(&quiz, &all_right).unwrap();
+        assert_eq!(
+            (result.earned, result.possible, result.score, result.passed),
+            (Some(9.0), Some(9.0), Some(100.0), Some(true))
+        );
+        assert_eq!(result.outcome.as_deref(), Some("high"));
+        assert_eq!(result.dimensions, BTreeMap::from([("score".to_string(), 100.0)]));
+        assert!(result.questions.values().all(|q| q.correct), "{:?}", result.questions);
+
+        let all_wrong =
+            answers(r#"{"one": 0, "all": [0], "some": [3], "tf": true, "word": "limits", "count": 4.6}"#);
+        let result = score(&quiz, &all_wrong).unwrap();
+        assert_eq!((result.earned, result.score, result.passed), (Some(0.0), Some(0.0), Some(false)));
+        assert_eq!(result.outcome.as_deref(), Some("low"));
+        assert!(result.questions.values().all(|q| !q.correct && q.earned == 0.0), "{:?}", result.questions);
+    }
+
+    #[test]
+    fn multiple_is_all_or_nothing_unless_partial() {
+        let quiz = quiz(KNOWLEDGE);
+        let base = r#""one": 1, "tf": false, "word": "boundary""#;
+        let result =
+            score(&quiz, &answers(&format!(r#"{{{base}, "all": [0, 1, 2], "some": [0, 1, 3]}}"#))).unwrap();
+        assert_eq!(result.questions["all"], QuestionResult { correct: false, earned: 0.0 });
+        // Partial: 3 × max(0, 2 right − 1 wrong) / 3 correct.
+        assert_eq!(result.questions["some"], QuestionResult { correct: false, earned: 1.0 });
+        let result =
+            score(&quiz, &answers(&format!(r#"{{{base}, "all": [0, 1], "some": [2, 3, 2]}}"#))).unwrap();
+        // Duplicates count once: 1 right − 1 wrong = 0.
+        assert_eq!(result.questions["some"], QuestionResult { correct: false, earned: 0.0 });
+        let result =
+            score(&quiz, &answers(&format!(r#"{{{base}, "all": [0, 1], "some": [1, 0]}}"#))).unwrap();
+        assert_eq!(result.questions["some"], QuestionResult { correct: false, earned: 2.0 });
+        // 1 + 2 + 2 + 1 + 1 of 9, and the unanswered optional question earns nothing.
+        assert_eq!(result.earned, Some(7.0));
+        assert_eq!(result.score, Some(100.0 * 7.0 / 9.0));
+        assert_eq!(result.questions["count"], QuestionResult { correct: false, earned: 0.0 });
+    }
+
+    #[test]
+    fn required_questions_must_be_answered_with_something_that_fits() {
+        let quiz = quiz(KNOWLEDGE);
+        let missing =
+            score(&quiz, &answers(r#"{"one": 7, "all": [], "tf": "false", "word": "   "}"#)).unwrap_err();
+        assert_eq!(missing, ["one", "all", "some", "tf", "word"]);
+        let missing =
+            score(&quiz, &answers(r#"{"one": 1.5, "all": [0], "some": [0], "tf": true, "word": "x"}"#))
+                .unwrap_err();
+        assert_eq!(missing, ["one"]);
+        let missing = score(
+            &quiz,
+            &answers(r#"{"one": null, "all": ["0"], "some": {"a": 1}, "tf": true, "word": "x"}"#),
+        )
+        .unwrap_err();
+        assert_eq!(missing, ["one", "all", "some"]);
+    }
+
+    #[test]
+    fn without_pass_passed_is_null_and_without_outcomes_outcome_is_null() {
+        let quiz =
+            quiz("title: T\nmode: knowledge\nquestions:\n  - { type: truefalse, prompt: P, answer: true }\n");
+        let result = score(&quiz, &answers(r#"{"q1": true}"#)).unwrap();
+        assert_eq!((result.passed, result.outcome), (None, None));
+        assert_eq!(result.score, Some(100.0));
+    }
+
+    const ASSESSMENT: &str = "\
+title: T
+mode: assessment
+dimensions:
+  - { id: closeness, aggregate: mean }
+  - { id: autonomy }
+questions:
+  - { id: s1, type: scale, prompt: P, scale: agree5, dimension: closeness }
+  - { id: s2, type: scale, prompt: P, scale: agree5, dimension: closeness, reverse: true, weight: 2 }
+  - { id: s3, type: scale, prompt: P, scale: agree7, dimension: closeness, required: false }
+  - { id: a1, type: scale, prompt: P, scale: { min: 0, max: 3 }, dimension: autonomy }
+  - { id: a2, type: scale, prompt: P, scale: frequency5, dimension: autonomy, reverse: true }
+  - id: pick
+    type: single
+    prompt: P
+    options:
+      - { text: a, points: { autonomy: 2 } }
+      - { text: b, points: { closeness: 4, autonomy: -1 } }
+  - id: many
+    type: multiple
+    prompt: P
+    required: false
+    options:
+      - { text: a, points: { autonomy: 1 } }
+      - { text: b, points: { autonomy: 2.5 } }
+      - { text: c, points: { closeness: 5 } }
+outcomes:
+  - { id: close, title: C, when: { closeness: { min: 3 } } }
+  - { id: apart, title: A, when: { closeness: { below: 3 } } }
+";
+
+    #[test]
+    fn assessment_sums_and_means_with_reversal_and_weights() {
+        let quiz = quiz(ASSESSMENT);
+        // closeness: s1 4, s2 picked 2 → reversed 4, × 2 = 8; `pick` b gives 4 (weight 1);
+        // `many` contributes (option c names closeness) with 0 here. s3 unanswered.
+        // total 4 + 8 + 4 + 0 = 16 over weights 1 + 2 + 1 + 1 = 5.
+        // autonomy (sum): a1 3, a2 picked 1 → 5, pick b −1, many a + b 3.5 → 10.5.
+        let result =
+            score(&quiz, &answers(r#"{"s1": 4, "s2": 2, "a1": 3, "a2": 1, "pick": 1, "many": [1, 0]}"#))
+                .unwrap();
+        assert_eq!(result.dimensions["closeness"], 16.0 / 5.0);
+        assert_eq!(result.dimensions["autonomy"], 10.5);
+        assert_eq!(result.outcome.as_deref(), Some("close"));
+        assert_eq!((result.earned, result.possible, result.score, result.passed), (None, None, None, None));
+        assert!(result.questions.is_empty());
+    }
+
+    #[test]
+    fn a_mean_counts_only_answered_questions_that_can_contribute() {
+        let quiz = quiz(ASSESSMENT);
+        // `pick` a names only autonomy, but the question can contribute to closeness, so it
+        // counts in closeness's divisor: (1 + 2 × 5 + 0) / (1 + 2 + 1) = 11 / 4.
+        let result = score(&quiz, &answers(r#"{"s1": 1, "s2": 1, "a1": 0, "a2": 5, "pick": 0}"#)).unwrap();
+        assert_eq!(result.dimensions["closeness"], 11.0 / 4.0);
+        assert_eq!(result.dimensions["autonomy"], 0.0 + 1.0 + 2.0);
+        assert_eq!(result.outcome.as_deref(), Some("apart"));
+        // Out-of-range scale values are no answer.
+        assert_eq!(
+            score(&quiz, &answers(r#"{"s1": 6, "s2": 1, "a1": 0, "a2": 5, "pick": 0}"#)).unwrap_err(),
+            ["s1"]
+        );
+    }
+
+    #[test]
+    fn a_mean_nothing_answered_contributes_to_is_zero() {
+        let quiz = quiz(
+            "title: T\nmode: assessment\ndimensions: [{ id: x, aggregate: mean }]\nquestions:\n  - { type: scale, prompt: P, scale: agree5, dimension: x, required: false }\n  - { type: scale, prompt: P, scale: agree5, dimension: x, required: false }\n  - { type: scale, prompt: P, scale: agree5, dimension: x, required: false }\noutcomes:\n  - { id: all, title: A, when: {} }\n",
+        );
+        let result = score(&quiz, &Answers::default()).unwrap();
+        assert_eq!(result.dimensions["x"], 0.0);
+        assert_eq!(result.outcome.as_deref(), Some("all"));
+    }
+
+    #[test]
+    fn top_ties_go_to_the_earliest_listed_outcome() {
+        let quiz = quiz(include_str!("fixtures/assessment-top.yaml"));
+        let all = |talk: i64, space: i64, help: i64| {
+            answers(&format!(
+                r#"{{"q1": {talk}, "q4": {talk}, "q7": {}, "q2": {space}, "q5": {space}, "q8": {space}, "q3": {help}, "q6": {help}, "q9": {}}}"#,
+                6 - talk,
+                6 - help
+            ))
+        };
+        let outcome = |a: Answers| score(&quiz, &a).unwrap().outcome.unwrap();
+        assert_eq!(outcome(all(5, 3, 3)), "talker");
+        assert_eq!(outcome(all(3, 4, 4)), "spacer", "space and help tie: space is listed first");
+        assert_eq!(outcome(all(2, 2, 5)), "helper");
+        assert_eq!(outcome(all(4, 4, 4)), "talker");
+    }
+
+    #[test]
+    fn results_serialize_as_the_contract_says() {
+        let quiz = quiz(ASSESSMENT);
+        let result = score(&quiz, &answers(r#"{"s1": 4, "s2": 2, "a1": 3, "a2": 1, "pick": 1}"#)).unwrap();
+        let json = serde_json::to_value(&result).unwrap();
+        assert_eq!(json["outcome"], "close");
+        assert_eq!(json["earned"], serde_json::Value::Null);
+        assert_eq!(json["passed"], serde_json::Value::Null);
+        assert_eq!(json["questions"], serde_json::json!({}));
+        assert!(json["dimensions"]["autonomy"].is_number());
+        let quiz = crate::quiz::testing::quiz(KNOWLEDGE);
+        let result =
+            score(&quiz, &answers(r#"{"one": 1, "all": [0, 1], "some": [0], "tf": false, "word": "x"}"#))
+                .unwrap();
+        let json = serde_json::to_value(&result).unwrap();
+        assert_eq!(json["questions"]["one"], serde_json::json!({ "correct": true, "earned": 1.0 }));
+        assert_eq!(json["dimensions"]["score"], json["score"]);
+    }
+
+    #[test]
+    fn normalize_folds_case_accents_and_whitespace() {
+        assert_eq!(normalize("  Ça   VA\tbien\n"), "ca va bien");
+        assert_eq!(normalize("Boundariés"), "boundaries");
+        assert_eq!(normalize("e\u{301}le\u{300}ve"), "eleve");
+        assert_eq!(normalize("\u{feff}non\u{a0}\u{2003}breaking\u{3000}"), "non breaking");
+        // U+0085 is not whitespace in JavaScript's `\s`, so it stays.
+        assert_eq!(normalize("a\u{85}b"), "a\u{85}b");
+        assert_eq!(normalize("   "), "");
+    }
+}

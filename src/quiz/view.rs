@@ -1,0 +1,348 @@
+//! What the theme's `partials/quiz.html` gets as `quiz` (contract §4): the quiz with its
+//! Markdown rendered by the site's renderer, its links resolved, and its client data escaped.
+//!
+//! Fields are always present (null or empty when they do not apply) so templates can test them
+//! without tripping over undefined values. No user-facing word is made here: labels for presets,
+//! true/false and buttons come from the template, so a site can translate them.
+
+use serde::Serialize;
+
+use super::client::script_json;
+use super::model::*;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuizView {
+    pub id: String,
+    pub title: String,
+    /// `"knowledge"` or `"assessment"`.
+    pub mode: &'static str,
+    pub display: Display,
+    /// The quiz's own page.
+    pub page_url: String,
+    pub description_html: String,
+    pub intro_html: String,
+    pub disclaimer_html: String,
+    pub pass: Option<f64>,
+    /// The escaped client data, to print with `| safe` inside the script element.
+    pub data_json: String,
+    pub questions: Vec<QuestionView>,
+    pub dimensions: Vec<DimensionView>,
+    pub outcomes: Vec<OutcomeView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct QuestionView {
+    pub id: String,
+    /// 1-based position in the file.
+    pub number: usize,
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub required: bool,
+    pub prompt_html: String,
+    pub explanation_html: String,
+    /// Single and multiple; empty otherwise.
+    pub options: Vec<OptionView>,
+    /// Knowledge: the right answer as the review shows it; `""` for assessment, and for
+    /// truefalse, whose `answer` the template words itself.
+    pub answer_html: String,
+    /// Scale only.
+    pub scale: Option<ScaleView>,
+    /// truefalse: `true`/`false`; number: the number; otherwise null.
+    pub answer: serde_json::Value,
+    /// Number only.
+    pub tolerance: Option<f64>,
+    /// Scale only: the range of values.
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    /// Knowledge: what a right answer earns.
+    pub points: Option<f64>,
+    /// Multiple (knowledge): partial credit.
+    pub partial: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OptionView {
+    /// The 0-based index in the YAML, as the input's `value`.
+    pub value: String,
+    /// Inline Markdown, rendered.
+    pub text_html: String,
+    pub feedback_html: String,
+    /// Knowledge: whether it is right. Always false in assessment.
+    pub correct: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScaleView {
+    /// `"agree5"`, `"agree7"`, `"frequency5"` or `"custom"`.
+    pub preset: &'static str,
+    pub points: Vec<ScalePoint>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScalePoint {
+    pub value: i64,
+    /// The author's label on a custom scale; `""` for presets, whose labels the template
+    /// supplies (translatable).
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DimensionView {
+    pub id: String,
+    /// `""` for knowledge's implicit `score`: the template names it.
+    pub label: String,
+    pub min: f64,
+    pub max: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutcomeView {
+    pub id: String,
+    pub title: String,
+    pub body_html: String,
+    /// The links that resolve; broken ones are left out (the build reports them via
+    /// [`Quiz::outcome_links`]).
+    pub links: Vec<LinkView>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LinkView {
+    pub url: String,
+    pub title: String,
+}
+
+/// Builds the template view of `quiz` shown on `page_url`. `md(text, inline)` renders Markdown
+/// (inline: without a wrapping paragraph); `link(target)` resolves an outcome link's relative
+/// source path to its page's URL and title, or `None` when it is broken.
+pub fn view(
+    quiz: &Quiz,
+    page_url: &str,
+    md: &dyn Fn(&str, bool) -> String,
+    link: &dyn Fn(&str) -> Option<(String, String)>,
+) -> QuizView {
+    let block = |m: &Option<Markdown>| m.as_ref().map_or_else(String::new, |m| md(&m.text, false));
+    QuizView {
+        id: quiz.id.clone(),
+        title: quiz.title.clone(),
+        mode: quiz.mode.name(),
+        display: quiz.display,
+        page_url: page_url.to_string(),
+        description_html: quiz.description.as_ref().map_or_else(String::new, |m| md(&m.text, true)),
+        intro_html: block(&quiz.intro),
+        disclaimer_html: block(&quiz.disclaimer),
+        pass: quiz.mode.pass(),
+        data_json: script_json(&quiz.client_data()),
+        questions: quiz.questions.iter().enumerate().map(|(i, q)| question_view(i, q, md)).collect(),
+        dimensions: quiz
+            .dimensions
+            .iter()
+            .map(|d| DimensionView { id: d.id.clone(), label: d.label.clone(), min: d.min, max: d.max })
+            .collect(),
+        outcomes: quiz
+            .outcomes
+            .iter()
+            .map(|o| OutcomeView {
+                id: o.id.clone(),
+                title: o.title.clone(),
+                body_html: block(&o.body),
+                links: o
+                    .links
+                    .iter()
+                    .filter_map(|l| link(&l.target))
+                    .map(|(url, title)| LinkView { url, title })
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+fn question_view(index: usize, q: &Question, md: &dyn Fn(&str, bool) -> String) -> QuestionView {
+    let options: Vec<OptionView> = q
+        .kind
+        .options()
+        .iter()
+        .enumerate()
+        .map(|(i, o)| OptionView {
+            value: i.to_string(),
+            text_html: md(&o.text.text, true),
+            feedback_html: o.feedback.as_ref().map_or_else(String::new, |f| md(&f.text, false)),
+            correct: o.credit.is_correct(),
+        })
+        .collect();
+    let knowledge = q.points.is_some();
+    let answer_html = match &q.kind {
+        _ if !knowledge => String::new(),
+        QuestionKind::Single { .. } | QuestionKind::Multiple { .. } => {
+            options.iter().filter(|o| o.correct).map(|o| o.text_html.as_str()).collect::<Vec<_>>().join(", ")
+        }
+        QuestionKind::Text { accept } => accept.first().map(|a| escape_html(a)).unwrap_or_default(),
+        QuestionKind::Number { answer, tolerance } if *tolerance > 0.0 => format!("{answer} ± {tolerance}"),
+        QuestionKind::Number { answer, .. } => answer.to_string(),
+        QuestionKind::TrueFalse { .. } | QuestionKind::Scale { .. } => String::new(),
+    };
+    let (scale, min, max) = match &q.kind {
+        QuestionKind::Scale { scale, .. } => {
+            let label = |value: i64| match scale {
+                Scale::Custom { min, labels, .. } => {
+                    labels.get((value - min) as usize).cloned().unwrap_or_default()
+                }
+                _ => String::new(),
+            };
+            let points =
+                (scale.min()..=scale.max()).map(|value| ScalePoint { value, label: label(value) }).collect();
+            (Some(ScaleView { preset: scale.preset(), points }), Some(scale.min()), Some(scale.max()))
+        }
+        _ => (None, None, None),
+    };
+    QuestionView {
+        id: q.id.clone(),
+        number: index + 1,
+        kind: q.kind.name(),
+        required: q.required,
+        prompt_html: md(&q.prompt.text, false),
+        explanation_html: q.explanation.as_ref().map_or_else(String::new, |m| md(&m.text, false)),
+        options,
+        answer_html,
+        scale,
+        answer: match &q.kind {
+            QuestionKind::TrueFalse { answer } => serde_json::json!(answer),
+            QuestionKind::Number { answer, .. } => serde_json::json!(answer),
+            _ => serde_json::Value::Null,
+        },
+        tolerance: match &q.kind {
+            QuestionKind::Number { tolerance, .. } => Some(*tolerance),
+            _ => None,
+        },
+        min,
+        max,
+        points: q.points,
+        partial: matches!(q.kind, QuestionKind::Multiple { partial: true, .. }),
+    }
+}
+
+fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::quiz::testing::quiz;
+
+    /// A stand-in renderer that shows what was rendered and how.
+    fn md(text: &str, inline: bool) -> String {
+        if inline { format!("<i>{text}</i>") } else { format!("<p>{text}</p>") }
+    }
+
+    fn link(target: &str) -> Option<(String, String)> {
+        (target == "../guides/boundaries.md")
+            .then(|| ("/guides/boundaries/".to_string(), "Boundaries".to_string()))
+    }
+
+    #[test]
+    fn knowledge_view_renders_markdown_and_review_answers() {
+        let view =
+            view(&quiz(include_str!("fixtures/knowledge-basics.yaml")), "/quizzes/basics/", &md, &link);
+        assert_eq!((view.mode, view.display, view.pass), ("knowledge", Display::Step, Some(70.0)));
+        assert_eq!(view.page_url, "/quizzes/basics/");
+        assert_eq!(view.description_html, "<i>Five minutes on what boundaries are, and are not.</i>");
+        assert!(view.intro_html.starts_with("<p>Check what"), "{}", view.intro_html);
+        assert_eq!(view.disclaimer_html, "");
+        assert!(view.data_json.starts_with('{') && !view.data_json.contains('<'));
+
+        let single = &view.questions[0];
+        assert_eq!(
+            (single.id.as_str(), single.number, single.kind, single.required),
+            ("definition", 1, "single", true)
+        );
+        assert_eq!(single.options[1].value, "1");
+        assert_eq!(single.options[1].text_html, "<i>a limit on what **you** will do or accept</i>");
+        assert!(single.options[1].correct);
+        assert_eq!(single.options[0].feedback_html, "<p>Rules are about the other person's behaviour.</p>");
+        assert_eq!(single.answer_html, single.options[1].text_html);
+        assert_eq!(
+            single.explanation_html,
+            "<p>A boundary describes your own actions, not someone else's.</p>"
+        );
+
+        let multiple = &view.questions[1];
+        assert_eq!(multiple.answer_html.matches("<i>").count(), 3);
+        assert!(multiple.partial);
+        assert_eq!(multiple.points, Some(2.0));
+        let truefalse = &view.questions[3];
+        assert_eq!(
+            (truefalse.answer.clone(), truefalse.answer_html.as_str()),
+            (serde_json::json!(false), "")
+        );
+        assert_eq!(view.questions[4].answer_html, "boundaries");
+        let number = &view.questions[5];
+        assert_eq!(
+            (number.answer.clone(), number.tolerance, number.answer_html.as_str()),
+            (serde_json::json!(3.0), Some(0.0), "3")
+        );
+
+        assert_eq!(view.dimensions[0].id, "score");
+        assert_eq!(view.outcomes[0].links.len(), 1);
+        assert_eq!(view.outcomes[0].links[0].url, "/guides/boundaries/");
+        assert_eq!(view.outcomes[0].body_html, "<p>Go back over the guide, then try again.</p>");
+    }
+
+    #[test]
+    fn assessment_view_has_scales_dimensions_and_drops_broken_links() {
+        let view = view(&quiz(include_str!("fixtures/assessment-quadrants.yaml")), "/q/", &md, &link);
+        let scale = &view.questions[0];
+        assert_eq!((scale.min, scale.max, scale.answer_html.as_str()), (Some(1), Some(5), ""));
+        let points = &scale.scale.as_ref().unwrap().points;
+        assert_eq!(scale.scale.as_ref().unwrap().preset, "agree5");
+        assert_eq!((points.len(), points[0].value, points[0].label.as_str()), (5, 1, ""));
+        assert_eq!(view.questions[6].options.len(), 4);
+        assert!(view.questions[6].options.iter().all(|o| !o.correct));
+        assert_eq!(view.dimensions[1].label, "Autonomy");
+        assert_eq!((view.dimensions[1].min, view.dimensions[1].max), (1.0, 5.0));
+        // `../guides/building-interdependence.md` does not resolve here: left out of the view…
+        assert!(view.outcomes[0].links.is_empty());
+        // …and the build can report it where it was written.
+        let quiz = quiz(include_str!("fixtures/assessment-quadrants.yaml"));
+        let (target, offset) = quiz.outcome_links()[0];
+        assert_eq!(target, "../guides/building-interdependence.md");
+        let src = include_str!("fixtures/assessment-quadrants.yaml");
+        assert!(src[offset..].starts_with("../guides/building-interdependence.md"));
+    }
+
+    #[test]
+    fn custom_scales_carry_their_labels() {
+        let src = "title: T\nmode: assessment\ndimensions: [{ id: x }]\nquestions:\n".to_string()
+            + &"  - { type: scale, prompt: P, dimension: x, scale: { min: 0, max: 2, labels: [Never, Sometimes, Often] } }\n".repeat(3)
+            + "outcomes:\n  - { id: all, title: A, when: {} }\n";
+        let view = view(&quiz(&src), "/q/", &md, &link);
+        let scale = view.questions[0].scale.as_ref().unwrap();
+        assert_eq!(scale.preset, "custom");
+        let labels: Vec<&str> = scale.points.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(labels, ["Never", "Sometimes", "Often"]);
+    }
+
+    #[test]
+    fn every_markdown_string_is_listed_with_where_it_was_written() {
+        let src = include_str!("fixtures/knowledge-basics.yaml");
+        let quiz = quiz(src);
+        let all = quiz.markdown();
+        // description, intro, 6 prompts, 3 + 4 + 3 option texts, 1 feedback, 2 explanations, 3 bodies.
+        assert_eq!(all.len(), 1 + 1 + 6 + 10 + 1 + 2 + 3);
+        for (markdown, _) in &all {
+            let first_line = markdown.text.lines().next().unwrap();
+            assert!(src[markdown.offset..].contains(first_line), "{first_line:?}");
+        }
+        assert!(all.windows(2).all(|w| w[0].0.offset < w[1].0.offset), "in file order");
+    }
+}
