@@ -257,10 +257,15 @@ const STYLE: &str = "body { color: #222; }\n";
 const ONE_FRONT: &str = "---\ntitle: One\nweight: 1\ntags: [basics]\n---\n";
 const TWO_FRONT: &str = "---\ntitle: Two\nweight: 2\naliases: [/old-two/]\n---\n";
 
-/// Home, two sections, guides that link each other (with anchors), a stylesheet.
+fn quiz(prompt: &str) -> String {
+    format!("title: Check\nmode: knowledge\nquestions:\n  - type: truefalse\n    prompt: {prompt}\n    answer: true\n")
+}
+
+/// Home, two sections, guides that link each other (with anchors), a quiz, a stylesheet.
 fn site() -> Fixture {
     let f = Fixture::new();
     f.write("static/style.css", STYLE);
+    f.write("content/quizzes/check.yaml", &quiz("Boundaries are about your own actions."));
     f.write("content/more/_index.md", "---\ntitle: More\n---\nMore guides, see [one](../guides/one.md#start-here).\n");
     f.write("content/more/three.md", "---\ntitle: Three\nweight: 3\ntags: [basics]\n---\n## Start here\n\nSee [two](../guides/two.md).\n");
     f
@@ -371,8 +376,9 @@ fn random_body(rng: &mut Rng, keep_anchor: bool) -> String {
         body.push_str("## Start here\n\n");
     }
     for _ in 0..1 + rng.below(4) {
-        match rng.below(6) {
+        match rng.below(7) {
             0 => body.push_str(&format!("## {} {}\n\n", rng.pick(WORDS), rng.below(100))),
+            3 => body.push_str("{{ quiz(id=\"check\") }}\n\n"),
             1 => body.push_str("See [one](../guides/one.md#start-here) and [two](../guides/two.md#the-end).\n\n"),
             2 => body.push_str(&format!("- {}\n- {}\n\n", rng.pick(WORDS), rng.pick(WORDS))),
             _ => body.push_str(&format!("Some {} about {} and *{}*.\n\n", rng.pick(WORDS), rng.pick(WORDS), rng.below(1000))),
@@ -402,7 +408,7 @@ fn movable_pages(f: &Fixture) -> Vec<String> {
 fn random_step(rng: &mut Rng, f: &Fixture, n: usize) -> String {
     let pages = movable_pages(f);
     let front = |title: &str, weight: usize| format!("---\ntitle: {title}\nweight: {weight}\n---\n");
-    let choice = rng.below(13);
+    let choice = rng.below(14);
     match choice {
         // Body edits to the linked-to guides: re-rendered alone (and an anchor may disappear).
         0 | 1 => {
@@ -474,6 +480,11 @@ fn random_step(rng: &mut Rng, f: &Fixture, n: usize) -> String {
             let file = rng.pick(&pages).clone();
             f.write(&file, "---\ntitle: Broken\nwieght: 2\n---\nOops\n");
             format!("break the front matter of {file}")
+        }
+        12 => {
+            let prompt = format!("Is {} about {}?", rng.pick(WORDS), rng.pick(WORDS));
+            f.write("content/quizzes/check.yaml", &quiz(&prompt));
+            "edit content/quizzes/check.yaml, embedded in guides".to_string()
         }
         _ => {
             f.write("content/more/_index.md", &format!("---\ntitle: More\n---\n{}", random_body(rng, false)));
@@ -552,13 +563,13 @@ fn a_page_edit_rerenders_one_page_and_a_template_edit_everything() {
     let before = server.line_count();
     f.write("content/guides/one.md", &f.read("content/guides/one.md").replace("title: One", "title: Uno"));
     let line = server.wait_for_new_line(before, Duration::from_secs(10));
-    assert!(line.starts_with("rebuilt 6 pages in "), "a full rebuild: {line}");
+    assert!(line.starts_with("rebuilt 8 pages in "), "a full rebuild: {line}");
     assert!(server.get("/guides/two/").text().contains(">Uno<"), "the title shows on other pages too");
 
     let before = server.line_count();
     f.write("templates/robots.txt", "User-agent: *\n");
     let line = server.wait_for_new_line(before, Duration::from_secs(10));
-    assert!(line.starts_with("rebuilt 6 pages in "), "a full rebuild: {line}");
+    assert!(line.starts_with("rebuilt 8 pages in "), "a full rebuild: {line}");
     assert_eq!(server.get("/robots.txt").text(), "User-agent: *\n");
 
     // Swap files, backups and other editors' leftovers do not rebuild anything.
