@@ -409,7 +409,13 @@ fn file_kind(path: &Path) -> Option<FileKind> {
     }
 }
 
-fn is_hidden(path: &Path) -> bool {
+/// Whether [`Content::load`] reads the file at `path`, judging by its name.
+pub fn is_content_file(path: &Path) -> bool {
+    !is_hidden(path) && file_kind(path).is_some()
+}
+
+/// Dot files, and backups ending in `~`: no build reads them.
+pub fn is_hidden(path: &Path) -> bool {
     path.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with('.') || n.ends_with('~'))
 }
 

@@ -20,7 +20,7 @@ use std::time::{Duration, Instant};
 use super::output::{Files, MemoryOutput};
 use crate::build::{self, Loaded};
 use crate::config::CONFIG_FILE;
-use crate::content::{CONTENT_DIR, DocId};
+use crate::content::{self, CONTENT_DIR, DocId};
 use crate::diagnostic::{Diagnostic, Report};
 use crate::render::{self, Output, Rendering, Site};
 use crate::theme::Origin;
@@ -95,10 +95,6 @@ impl Model {
         Model { opts, site: None, files: Arc::default() }
     }
 
-    pub fn root(&self) -> &Path {
-        &self.opts.root
-    }
-
     /// Loads and renders everything.
     pub fn rebuild_all(&mut self) -> Outcome {
         let started = Instant::now();
@@ -159,14 +155,10 @@ impl Model {
         {
             return false;
         }
-        let name = rel.file_name().and_then(|n| n.to_str()).unwrap_or_default();
-        let ignored_name = name.starts_with('.') || name.ends_with('~');
         match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => true,
-            Ok(_) if top == CONTENT_DIR => {
-                !ignored_name && rel.extension().is_some_and(|e| e == "md" || e == "yaml" || e == "yml")
-            }
-            Ok(_) => !ignored_name,
+            Ok(_) if top == CONTENT_DIR => content::is_content_file(path),
+            Ok(_) => !content::is_hidden(path),
             Err(_) => self.was_read(path, rel),
         }
     }
