@@ -1,122 +1,121 @@
-// tandem default theme: header search over the site's JSON index, and keyboard access to
-// tables or code that scroll sideways. No dependencies; every word shown comes from the HTML.
+// tandem default theme: the header search over the site's JSON index, and keyboard access to
+// tables or code that scroll sideways. No dependencies; every word shown comes from the HTML
+// (data-msg-* attributes on the search form).
 
 const fold = (s) => (s || "").normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
+const MAX = 8;
 
 function search(form) {
   const input = form.querySelector("[data-search-input]");
   const list = form.querySelector("[data-search-results]");
   const status = form.querySelector("[data-search-status]");
   if (!input || !list) return;
-  const msg = (k, n) => (form.dataset["msg" + k] || "").replace("{n}", n);
-  let index = null;
-  let loading = null;
-
-  const load = () =>
-    (loading ||= fetch(form.dataset.index, { credentials: "same-origin" })
-      .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
-      .then((items) => {
-        index = items.map((i) => ({ i, title: fold(i.t), rest: fold(i.d + " " + i.s) }));
-      })
-      .catch(() => {
-        loading = null;
-        say(msg("Error"));
-      }));
-
-  const say = (text) => {
-    if (status) status.textContent = text;
-  };
+  const msg = (key, n) => (form.dataset["msg" + key] || "").replace("{n}", n);
+  const say = (text) => status && (status.textContent = text);
   const links = () => [...list.querySelectorAll("a")];
   const close = () => {
     list.hidden = true;
+    say("");
+  };
+  let index = null;
+  let loading = null;
+
+  // Fetched once, on first focus or input; a failed fetch is tried again on the next input.
+  const load = () =>
+    (loading ||= fetch(form.dataset.index)
+      .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
+      .then((items) => {
+        index = items.map((i) => ({ i, title: fold(i.t), rest: fold(`${i.d} ${i.s}`) }));
+      })
+      .catch(() => {
+        loading = null;
+      }));
+
+  const note = (text) => {
+    const li = document.createElement("li");
+    li.className = "search-empty";
+    li.textContent = text;
+    list.replaceChildren(li);
+    list.hidden = false;
+    say(text);
   };
 
+  // Every word must appear in the title, description or section; title hits rank first.
   const show = () => {
-    if (!index) return;
     const words = fold(input.value).trim().split(/\s+/).filter(Boolean);
-    list.replaceChildren();
     if (!words.length) {
       close();
+      list.replaceChildren();
       say("");
       return;
     }
+    if (!index) return note(msg("Error"));
     const hits = [];
     for (const e of index) {
       let score = 0;
       for (const w of words) {
-        const t = e.title.indexOf(w);
-        if (t >= 0) score += t === 0 || e.title[t - 1] === " " ? 3 : 2;
-        else if (e.rest.includes(w)) score += 1;
-        else {
+        const at = e.title.indexOf(w);
+        const s = at === 0 || e.title[at - 1] === " " ? 3 : at > 0 ? 2 : e.rest.includes(w) ? 1 : 0;
+        if (!s) {
           score = 0;
           break;
         }
+        score += s;
       }
       if (score) hits.push([score, e.i]);
     }
+    if (!hits.length) return note(msg("None"));
     hits.sort((a, b) => b[0] - a[0]);
-    for (const [, i] of hits.slice(0, 8)) {
-      const li = document.createElement("li");
-      const a = document.createElement("a");
-      a.href = i.u;
-      const t = document.createElement("span");
-      t.textContent = i.t;
-      a.append(t);
-      if (i.s) {
-        const s = document.createElement("span");
-        s.textContent = i.s;
-        a.append(s);
-      }
-      li.append(a);
-      list.append(li);
-    }
-    if (!hits.length) {
-      const li = document.createElement("li");
-      li.className = "search-empty";
-      li.textContent = msg("None");
-      list.append(li);
-    }
+    list.replaceChildren(
+      ...hits.slice(0, MAX).map(([, i]) => {
+        const li = document.createElement("li");
+        const a = document.createElement("a");
+        a.href = i.u;
+        for (const text of [i.t, i.s]) {
+          if (!text) continue;
+          const span = document.createElement("span");
+          span.textContent = text;
+          a.append(span);
+        }
+        li.append(a);
+        return li;
+      }),
+    );
     list.hidden = false;
-    const n = Math.min(hits.length, 8);
-    say(n === 0 ? msg("None") : n === 1 ? msg("One", n) : msg("Many", n));
+    const n = Math.min(hits.length, MAX);
+    say(n === 1 ? msg("One", n) : msg("Many", n));
   };
 
   const update = () => (index ? show() : load().then(show));
-  input.addEventListener("focus", load, { once: true });
+  input.addEventListener("focus", () => (input.value ? update() : load()));
   input.addEventListener("input", update);
-  input.addEventListener("focus", () => input.value && update());
 
+  // Enter goes to the first result: there is no search page to submit to.
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const first = links()[0];
-    if (first) location.href = first.href;
+    if (first && !list.hidden) location.href = first.href;
   });
 
   form.addEventListener("keydown", (ev) => {
     const all = links();
-    const at = all.indexOf(document.activeElement);
     if (ev.key === "Escape") {
-      if (list.hidden) input.value = "";
+      if (list.hidden) return; // the search field's own Escape clears it
+      ev.preventDefault();
       close();
       input.focus();
-    } else if (ev.key === "ArrowDown" || ev.key === "ArrowUp") {
-      if (!all.length || list.hidden) return;
+    } else if ((ev.key === "ArrowDown" || ev.key === "ArrowUp") && all.length && !list.hidden) {
       ev.preventDefault();
-      const step = ev.key === "ArrowDown" ? 1 : -1;
-      const next = at + step;
-      if (next < 0) input.focus();
-      else all[Math.min(next, all.length - 1)].focus();
-    } else return;
-    ev.stopPropagation();
+      const next = all.indexOf(document.activeElement) + (ev.key === "ArrowDown" ? 1 : -1);
+      (next < 0 ? input : all[Math.min(next, all.length - 1)]).focus();
+    }
   });
 
-  // Safari does not focus a link on click, so a click outside closes, not every focusout.
+  // Safari does not focus a link on click, so only a click outside, or focus moving elsewhere, closes.
   form.addEventListener("focusout", (ev) => {
     if (ev.relatedTarget && !form.contains(ev.relatedTarget)) close();
   });
-  document.addEventListener("click", (ev) => {
-    if (!form.contains(ev.target)) close();
-  });
+  document.addEventListener("click", (ev) => form.contains(ev.target) || close());
 
   form.hidden = false;
 }
