@@ -287,19 +287,26 @@ fn heading_number(level: HeadingLevel) -> u8 {
     level as u8
 }
 
-/// Markdown from a quiz or a config value: block (`<p>…</p>`) or inline (no wrapping paragraph).
-pub fn render_fragment(text: &str, inline: bool, config: &MarkdownConfig) -> String {
+/// A snippet of Markdown, such as a quiz prompt, written in the file `from`: block (`<p>…</p>`)
+/// or inline (no wrapping paragraph). Links to source files are rewritten as in a page; broken
+/// ones come back as diagnostics whose positions are within `text`.
+pub fn render_fragment(
+    text: &str,
+    inline: bool,
+    config: &MarkdownConfig,
+    from: &Path,
+    resolver: &dyn Resolver,
+) -> (String, Vec<Diagnostic>) {
+    let doc = Document { path: from, text, body_start: 0 };
+    let mut out = Rendered::default();
+    let events: Vec<Event> = Parser::new_ext(text, options(config))
+        .into_offset_iter()
+        .filter(|(e, _)| !(inline && matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph))))
+        .map(|(e, range)| rewrite_link(e, &doc, range, resolver, &mut out))
+        .collect();
     let mut html = String::new();
-    let parser = Parser::new_ext(text, options(config));
-    if inline {
-        html::push_html(
-            &mut html,
-            parser.filter(|e| !matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph))),
-        );
-    } else {
-        html::push_html(&mut html, parser);
-    }
-    html.trim_end().to_string()
+    html::push_html(&mut html, events.into_iter());
+    (html.trim_end().to_string(), out.diagnostics)
 }
 
 #[cfg(test)]
@@ -374,9 +381,13 @@ mod tests {
     }
 
     #[test]
-    fn fragments_inline_and_block() {
+    fn fragments_inline_and_block_with_links_rewritten() {
         let c = MarkdownConfig::default();
-        assert_eq!(render_fragment("*a*", true, &c), "<em>a</em>");
-        assert_eq!(render_fragment("*a*", false, &c), "<p><em>a</em></p>");
+        let from = Path::new("content/q.yaml");
+        assert_eq!(render_fragment("*a*", true, &c, from, &Fixture).0, "<em>a</em>");
+        assert_eq!(render_fragment("*a*", false, &c, from, &Fixture).0, "<p><em>a</em></p>");
+        let (html, problems) = render_fragment("[o](other.md) [x](gone.md)", true, &c, from, &Fixture);
+        assert!(html.contains(r#"href="/other/""#), "{html}");
+        assert_eq!(problems.len(), 1);
     }
 }

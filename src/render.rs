@@ -680,7 +680,10 @@ struct QuizHtml {
 }
 
 fn render_quiz(site: &Site, templates: &Templates, page: &Page, q: &quiz::Quiz) -> (Option<QuizHtml>, Vec<Diagnostic>) {
-    let md = |text: &str, inline: bool| markdown::render_fragment(text, inline, &site.config.markdown);
+    let no_embeds = HashMap::new();
+    let resolver = SiteResolver { site, quizzes: &no_embeds };
+    let from = page.source.path.as_path();
+    let md = |text: &str, inline: bool| markdown::render_fragment(text, inline, &site.config.markdown, from, &resolver).0;
     let link = |target: &str| {
         let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
         let (src, path) = site.content.resolve_source_link(&page.source.path, file)?;
@@ -695,6 +698,14 @@ fn render_quiz(site: &Site, templates: &Templates, page: &Page, q: &quiz::Quiz) 
         Some((if anchor.is_empty() { url } else { format!("{url}#{anchor}") }, title))
     };
     let mut problems = Vec::new();
+    // Broken links in the quiz's Markdown, reported where that Markdown starts in the file.
+    for (markdown, rendering) in q.markdown() {
+        let inline = rendering == quiz::Rendering::Inline;
+        for d in markdown::render_fragment(&markdown.text, inline, &site.config.markdown, from, &resolver).1 {
+            let len = markdown.text.lines().next().map_or(1, str::len);
+            problems.push(Diagnostic { location: None, ..d }.at_offset(&page.source.text, markdown.offset, len));
+        }
+    }
     for (target, offset) in q.outcome_links() {
         if link(target).is_none() {
             problems.push(

@@ -157,3 +157,48 @@ fn every_command_has_help() {
         assert!(run.stdout.contains("--root"), "{cmd}: {}", run.stdout);
     }
 }
+
+#[test]
+fn quizzes_render_as_pages_and_embeds_with_their_links_rewritten() {
+    let f = Fixture::new();
+    f.write(
+        "content/guides/q.yaml",
+        "title: Check\nmode: knowledge\nquestions:\n  - type: truefalse\n    prompt: See [one](one.md) first.\n    answer: true\n    explanation: Also [</script><!--](two.md#the-end).\n",
+    );
+    f.write("content/guides/one.md", "---\ntitle: One\n---\n## Start here\n\n{{ quiz(id=\"q\") }}\n\n{{ quiz(id=\"q\") }}\n");
+    let run = f.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = f.read("public/guides/q/index.html");
+    assert!(page.contains(r#"<form"#) && page.contains(r#"data-quiz="q""#), "{page}");
+    assert!(page.contains(r#"href="/guides/one/""#), "link in a prompt: {page}");
+    assert!(page.contains(r#"href="/guides/two/#the-end""#), "link in an explanation: {page}");
+    let data_start = page.find("data-quiz-data>").unwrap();
+    let data_end = data_start + page[data_start..].find("</script>").unwrap();
+    assert!(!page[data_start..data_end].contains("<!--"), "quiz data cannot open a comment");
+    let guide = f.read("public/guides/one/index.html");
+    assert_eq!(guide.matches("data-quiz=\"q\"").count(), 2, "two embeds: {guide}");
+    assert!(guide.contains("quiz.js"), "pages with quizzes load the script");
+    assert!(!f.read("public/guides/two/index.html").contains("quiz.js"), "pages without quizzes don't");
+
+    f.write(
+        "content/guides/q.yaml",
+        "title: Check\nmode: knowledge\nquestions:\n  - type: truefalse\n    prompt: See [gone](gone.md) first.\n    answer: true\n",
+    );
+    let run = f.build();
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("content/guides/q.yaml:5:"), "{}", run.stderr);
+    assert!(run.stderr.contains("missing file: gone.md"), "{}", run.stderr);
+}
+
+#[test]
+fn an_unsound_quiz_fails_the_build_with_a_concrete_score() {
+    let f = Fixture::new();
+    f.write(
+        "content/guides/q.yaml",
+        "title: Gap\nmode: assessment\ndimensions: [{ id: d }]\nquestions:\n  - { type: scale, prompt: A, scale: agree5, dimension: d }\n  - { type: scale, prompt: B, scale: agree5, dimension: d }\n  - { type: scale, prompt: C, scale: agree5, dimension: d }\noutcomes:\n  - { id: low, title: Low, when: { d: { below: 7 } } }\n  - { id: high, title: High, when: { d: { min: 8 } } }\n",
+    );
+    let run = f.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("content/guides/q.yaml:"), "{}", run.stderr);
+    assert!(run.stderr.contains("d 7 matches no outcome"), "{}", run.stderr);
+}
