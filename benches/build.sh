@@ -27,18 +27,24 @@ measure() {
 }
 median() { sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'; }
 
+rm -rf "$work"/out-*
+trap 'rm -rf "$work"/out-*' EXIT
 printf "%-8s %-7s %10s %12s %10s\n" pages tool "wall (s)" "pages/s" "peak (MB)"
 for n in "${sizes[@]}"; do
   corpus=$work/corpus-$n
   [ -d "$corpus/neutral" ] || python3 "$gen" "$n" "$corpus" --layouts neutral,hugo --sections 20 --seed 1 >/dev/null
   for tool in tandem hugo; do
     : > "$work/runs.txt"
-    for _ in 1 2 3; do
-      rm -rf "$work/out-$tool" "$corpus/hugo/public"
+    for i in 1 2 3; do
+      # A fresh output folder each run, removed only at the end: on ext4, creating files right
+      # after deleting thousands makes every mkdir and create scan for recently freed inodes,
+      # which would measure the file system's clean-up instead of the tools.
+      out="$work/out-$n-$tool-$i-$$"
+      sync # start each run with no other run's writes still being flushed
       if [ $tool = tandem ]; then
-        measure "$tandem" build --root "$corpus/neutral" --output "$work/out-$tool" >> "$work/runs.txt"
+        measure "$tandem" build --root "$corpus/neutral" --output "$out" >> "$work/runs.txt"
       else
-        measure hugo --source "$corpus/hugo" --quiet --destination "$work/out-$tool" >> "$work/runs.txt"
+        measure hugo --source "$corpus/hugo" --quiet --destination "$out" >> "$work/runs.txt"
       fi
     done
     wall=$(cut -d' ' -f1 "$work/runs.txt" | median)
