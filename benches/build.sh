@@ -33,23 +33,24 @@ printf "%-8s %-7s %10s %12s %10s\n" pages tool "wall (s)" "pages/s" "peak (MB)"
 for n in "${sizes[@]}"; do
   corpus=$work/corpus-$n
   [ -d "$corpus/neutral" ] || python3 "$gen" "$n" "$corpus" --layouts neutral,hugo --sections 20 --seed 1 >/dev/null
-  for tool in tandem hugo; do
-    : > "$work/runs.txt"
-    for i in 1 2 3; do
-      # A fresh output folder each run, removed only at the end: on ext4, creating files right
-      # after deleting thousands makes every mkdir and create scan for recently freed inodes,
-      # which would measure the file system's clean-up instead of the tools.
+  : > "$work/runs-tandem.txt"; : > "$work/runs-hugo.txt"
+  # Runs alternate between the tools, so that whatever the machine and its disk are doing then
+  # (other work, write-back, ext4 scanning for recently freed inodes after a delete) falls on both.
+  for i in 1 2 3; do
+    for tool in tandem hugo; do
+      # A fresh output folder each run, removed only at the end.
       out="$work/out-$n-$tool-$i-$$"
       sync # start each run with no other run's writes still being flushed
       if [ $tool = tandem ]; then
-        measure "$tandem" build --root "$corpus/neutral" --output "$out" >> "$work/runs.txt"
+        measure "$tandem" build --root "$corpus/neutral" --output "$out" >> "$work/runs-$tool.txt"
       else
-        measure hugo --source "$corpus/hugo" --quiet --destination "$out" >> "$work/runs.txt"
+        measure hugo --source "$corpus/hugo" --quiet --destination "$out" >> "$work/runs-$tool.txt"
       fi
     done
-    wall=$(cut -d' ' -f1 "$work/runs.txt" | median)
-    peak=$(cut -d' ' -f2 "$work/runs.txt" | median)
+  done
+  for tool in tandem hugo; do
+    wall=$(cut -d' ' -f1 "$work/runs-$tool.txt" | median)
+    peak=$(cut -d' ' -f2 "$work/runs-$tool.txt" | median)
     printf "%-8s %-7s %10.2f %12.0f %10.0f\n" "$n" $tool "$wall" "$(echo "$n / $wall" | bc -l)" "$(echo "$peak / 1024" | bc -l)"
-    echo "$n $tool $wall $peak" >> "$work/results.txt"
   done
 done
