@@ -154,7 +154,8 @@ impl OutputDir {
             Diagnostic::error(target, why)
                 .with_hint("choose another output folder with --output or `[build] output_dir` in site.toml")
         };
-        let root_abs = std::fs::canonicalize(root).map_err(|e| refuse(format!("cannot read the site folder: {e}")))?;
+        let root_abs =
+            std::fs::canonicalize(root).map_err(|e| refuse(format!("cannot read the site folder: {e}")))?;
         let target_abs = absolute(target).ok_or_else(|| refuse("cannot resolve the output folder".into()))?;
         if target_abs == root_abs {
             return Err(refuse("the output folder is the site folder itself".into()));
@@ -180,7 +181,8 @@ impl OutputDir {
         }
         let parent = target_abs.parent().ok_or_else(|| refuse("the output folder has no parent".into()))?;
         let name = target_abs.file_name().unwrap_or_default().to_string_lossy().into_owned();
-        std::fs::create_dir_all(parent).map_err(|e| refuse(format!("cannot create {}: {e}", parent.display())))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| refuse(format!("cannot create {}: {e}", parent.display())))?;
         let staging = parent.join(format!(".{name}.tandem-staging-{}", std::process::id()));
         if staging.exists() {
             let _ = std::fs::remove_dir_all(&staging);
@@ -194,7 +196,8 @@ impl OutputDir {
     /// Swaps the staging folder in; the old output (which has the marker) is removed.
     pub fn commit(self) -> Result<(), Diagnostic> {
         let fail = |what: &str, e: std::io::Error| {
-            Diagnostic::error(&self.target, format!("{what}: {e}")).with_hint("check the folder's permissions")
+            Diagnostic::error(&self.target, format!("{what}: {e}"))
+                .with_hint("check the folder's permissions")
         };
         let old = self.staging.with_file_name(format!(
             "{}.old",
@@ -206,7 +209,8 @@ impl OutputDir {
                 // An empty folder someone made for us: removing it loses nothing.
                 std::fs::remove_dir(&self.target).map_err(|e| fail("cannot replace the output folder", e))?;
             } else {
-                std::fs::rename(&self.target, &old).map_err(|e| fail("cannot move the old output aside", e))?;
+                std::fs::rename(&self.target, &old)
+                    .map_err(|e| fail("cannot move the old output aside", e))?;
             }
         }
         if let Err(e) = std::fs::rename(&self.staging, &self.target) {
@@ -233,7 +237,10 @@ impl Output for OutputDir {
     fn write(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
         let rel = Path::new(path);
         if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
-            return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, "path leaves the output folder"));
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::InvalidInput,
+                "path leaves the output folder",
+            ));
         }
         let file = self.staging.join(rel);
         if let Some(dir) = file.parent() {

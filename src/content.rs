@@ -52,7 +52,9 @@ pub struct SourceFile {
 #[derive(Debug, Clone)]
 pub enum PageKind {
     /// A Markdown guide; its body starts at `body_start` in the source text.
-    Guide { body_start: usize },
+    Guide {
+        body_start: usize,
+    },
     Quiz(Box<Quiz>),
 }
 
@@ -243,10 +245,7 @@ impl Content {
 
         let mut owner_of_path: HashMap<String, PathBuf> = HashMap::new();
         for section in &self.sections {
-            let file = section
-                .source
-                .as_ref()
-                .map_or_else(|| PathBuf::from(CONTENT_DIR), |s| s.path.clone());
+            let file = section.source.as_ref().map_or_else(|| PathBuf::from(CONTENT_DIR), |s| s.path.clone());
             if let Some(src) = &section.source {
                 self.paths_by_source.insert(src.path.clone(), section.path.clone());
             }
@@ -302,7 +301,8 @@ impl Content {
     /// loaded again: the file is new, gone, unreadable, invalid, or changed more than that.
     pub fn reload_document(&mut self, root: &Path, rel: &Path) -> Option<DocId> {
         let (kind, doc) = if rel.file_name().is_some_and(|n| n == SECTION_FILE) {
-            let id = self.sections.iter().position(|s| s.source.as_ref().is_some_and(|src| src.path == rel))?;
+            let id =
+                self.sections.iter().position(|s| s.source.as_ref().is_some_and(|src| src.path == rel))?;
             (FileKind::Section, DocId::Section(id))
         } else {
             let id = self
@@ -311,7 +311,9 @@ impl Content {
                 .position(|p| p.source.path == rel && matches!(p.kind, PageKind::Guide { .. }))?;
             (FileKind::Page, DocId::Page(id))
         };
-        let (Some(parsed), problems) = parse_file(&root.join(rel), rel.to_path_buf(), kind) else { return None };
+        let (Some(parsed), problems) = parse_file(&root.join(rel), rel.to_path_buf(), kind) else {
+            return None;
+        };
         if !problems.is_empty() {
             return None;
         }
@@ -363,7 +365,19 @@ impl Content {
 
 /// Whether two front matters agree on every key that shows anywhere but the document's own page.
 fn same_outside_page(a: &FrontMatter, b: &FrontMatter) -> bool {
-    let FrontMatter { title, description, weight, date, updated, draft, tags, slug, aliases, template: _, extra: _ } = b;
+    let FrontMatter {
+        title,
+        description,
+        weight,
+        date,
+        updated,
+        draft,
+        tags,
+        slug,
+        aliases,
+        template: _,
+        extra: _,
+    } = b;
     (&a.title, &a.description, a.weight, &a.date, &a.updated, a.draft, &a.tags, &a.slug, &a.aliases)
         == (title, description, *weight, date, updated, *draft, tags, slug, aliases)
 }
@@ -453,7 +467,13 @@ fn read_and_parse(abs: &Path, rel: PathBuf, kind: FileKind) -> Result<ParseResul
                     weight: quiz.weight,
                     ..FrontMatter::default()
                 };
-                Parsed::Page(Page { source, meta, kind: PageKind::Quiz(Box::new(quiz)), path: String::new(), section: 0 })
+                Parsed::Page(Page {
+                    source,
+                    meta,
+                    kind: PageKind::Quiz(Box::new(quiz)),
+                    path: String::new(),
+                    section: 0,
+                })
             });
             Ok((page, diagnostics))
         }
@@ -462,7 +482,13 @@ fn read_and_parse(abs: &Path, rel: PathBuf, kind: FileKind) -> Result<ParseResul
             Ok((
                 Some(match kind {
                     FileKind::Section => Parsed::Section { source, meta, body_start },
-                    _ => Parsed::Page(Page { source, meta, kind: PageKind::Guide { body_start }, path: String::new(), section: 0 }),
+                    _ => Parsed::Page(Page {
+                        source,
+                        meta,
+                        kind: PageKind::Guide { body_start },
+                        path: String::new(),
+                        section: 0,
+                    }),
                 }),
                 Vec::new(),
             ))
@@ -478,7 +504,9 @@ pub fn parse_front_matter(source: &SourceFile) -> Result<(FrontMatter, usize), D
     if text[..first_line_end].trim_end() != "---" {
         return Err(Diagnostic::error(&source.path, "this page has no front matter")
             .at_offset(&source.text, bom, first_line_end.saturating_sub(1))
-            .with_hint("start the file with a `---` line, then `title: Your title`, then another `---` line"));
+            .with_hint(
+                "start the file with a `---` line, then `title: Your title`, then another `---` line",
+            ));
     }
     let yaml_start = first_line_end;
     let mut offset = yaml_start;
@@ -515,7 +543,9 @@ pub fn parse_front_matter(source: &SourceFile) -> Result<(FrontMatter, usize), D
         match unknown_field_hint(&message) {
             Some(hint) => d.with_hint(hint),
             None if message.contains("missing field `title`") => d.with_hint("add `title: Your title`"),
-            None => d.with_hint("front matter is YAML: `key: value` per line; see docs/authoring.md for the keys"),
+            None => {
+                d.with_hint("front matter is YAML: `key: value` per line; see docs/authoring.md for the keys")
+            }
         }
     })?;
     let mut problems = Vec::new();

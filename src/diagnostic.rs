@@ -44,11 +44,7 @@ impl Location {
 
     /// The location of a 1-based `line` and `column` in `source`.
     pub fn at_line_col(source: &str, line: usize, column: usize, len: usize) -> Location {
-        let line_start: usize = source
-            .split_inclusive('\n')
-            .take(line.saturating_sub(1))
-            .map(str::len)
-            .sum();
+        let line_start: usize = source.split_inclusive('\n').take(line.saturating_sub(1)).map(str::len).sum();
         let rest = &source[line_start.min(source.len())..];
         let offset_in_line: usize =
             rest.chars().take_while(|c| *c != '\n').take(column.saturating_sub(1)).map(char::len_utf8).sum();
@@ -146,7 +142,8 @@ impl Diagnostic {
                 );
             }
             None => {
-                report.push(level.primary_title(&self.message).element(annotate_snippets::Origin::path(&path)));
+                report
+                    .push(level.primary_title(&self.message).element(annotate_snippets::Origin::path(&path)));
             }
         }
         if let Some(hint) = &self.hint {

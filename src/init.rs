@@ -67,7 +67,10 @@ outcomes:
 /// Creates the site in `dir`, which must not exist or must be empty. Returns the folder.
 pub fn init(dir: &Path) -> Result<PathBuf, String> {
     if dir.exists() {
-        let empty = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?.next().is_none();
+        let empty = std::fs::read_dir(dir)
+            .map_err(|e| format!("cannot read {}: {e}", dir.display()))?
+            .next()
+            .is_none();
         if !empty {
             return Err(format!("{} already exists and is not empty; choose a new folder", dir.display()));
         }
@@ -75,7 +78,8 @@ pub fn init(dir: &Path) -> Result<PathBuf, String> {
     for (rel, text) in FILES {
         let path = dir.join(rel);
         if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent).map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            std::fs::create_dir_all(parent)
+                .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
         }
         std::fs::write(&path, text).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
     }

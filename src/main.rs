@@ -10,7 +10,12 @@ use tandem::build;
 use tandem::diagnostic::Report;
 
 #[derive(Parser)]
-#[command(name = "tandem", version, about = "Build guide sites that teach and test", propagate_version = true)]
+#[command(
+    name = "tandem",
+    version,
+    about = "Build guide sites that teach and test",
+    propagate_version = true
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -133,7 +138,11 @@ fn main() -> ExitCode {
         }
         Command::Init { dir, site } => match tandem::init::init(&site.root.join(dir)) {
             Ok(path) => {
-                println!("created a new site in {}; build it with `tandem build --root {}`", path.display(), path.display());
+                println!(
+                    "created a new site in {}; build it with `tandem build --root {}`",
+                    path.display(),
+                    path.display()
+                );
                 ExitCode::SUCCESS
             }
             Err(e) => {

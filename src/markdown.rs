@@ -120,7 +120,8 @@ pub fn render(doc: &Document, config: &MarkdownConfig, resolver: &dyn Resolver) 
                 if config.heading_anchors {
                     // The heading names the link; the `#` glyph comes from CSS, so nothing is read twice.
                     html_events.push(Event::InlineHtml(
-                        format!(r##" <a class="anchor" href="#{unique}" aria-labelledby="{unique}"></a>"##).into(),
+                        format!(r##" <a class="anchor" href="#{unique}" aria-labelledby="{unique}"></a>"##)
+                            .into(),
                     ));
                 }
                 html_events.push(Event::End(TagEnd::Heading(*level)));
@@ -215,9 +216,10 @@ fn rewrite_link<'a>(
 }
 
 fn is_external(url: &str) -> bool {
-    url.starts_with("//") || url.split_once(':').is_some_and(|(scheme, _)| {
-        !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    })
+    url.starts_with("//")
+        || url.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        })
 }
 
 fn percent_decode(s: &str) -> String {
@@ -301,7 +303,9 @@ pub fn render_fragment(
     let mut out = Rendered::default();
     let events: Vec<Event> = Parser::new_ext(text, options(config))
         .into_offset_iter()
-        .filter(|(e, _)| !(inline && matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph))))
+        .filter(|(e, _)| {
+            !(inline && matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph)))
+        })
         .map(|(e, range)| rewrite_link(e, &doc, range, resolver, &mut out))
         .collect();
     let mut html = String::new();
@@ -334,12 +338,17 @@ mod tests {
         let r = md("# Hello, World\n\n## Hello, world\n\n### Custom {#mine}\n");
         let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["hello-world", "hello-world-1", "mine"]);
-        assert!(r.html.contains(r##"<h1 id="hello-world">Hello, World <a class="anchor" href="#hello-world""##), "{}", r.html);
+        assert!(
+            r.html.contains(r##"<h1 id="hello-world">Hello, World <a class="anchor" href="#hello-world""##),
+            "{}",
+            r.html
+        );
     }
 
     #[test]
     fn extensions_are_on() {
-        let r = md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~ \"q\"\n\n- [x] done\n\nNote[^1]\n\n[^1]: Foot.\n");
+        let r =
+            md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~ \"q\"\n\n- [x] done\n\nNote[^1]\n\n[^1]: Foot.\n");
         for needle in ["<table>", "<del>x</del>", "“q”", "checkbox", "footnote"] {
             assert!(r.html.contains(needle), "missing {needle} in {}", r.html);
         }

@@ -45,7 +45,8 @@ impl Templates {
         for (name, file) in &layers.templates {
             match file.read().map(String::from_utf8) {
                 Ok(Ok(text)) => sources.push((name.clone(), text)),
-                _ => diagnostics.push(Diagnostic::error(&file.display, "cannot read this template as UTF-8 text")),
+                _ => diagnostics
+                    .push(Diagnostic::error(&file.display, "cannot read this template as UTF-8 text")),
             }
         }
         // Each template on its own first, so every syntax error is reported, not only the first.
@@ -107,15 +108,22 @@ fn template_diagnostic(e: &tera::Error, layers: &Layers) -> Diagnostic {
             let source = file.and_then(|f| f.read().ok()).and_then(|b| String::from_utf8(b).ok());
             if let Some(source) = source {
                 let span = r.span();
-                let len = if span.start_line == span.end_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+                let len = if span.start_line == span.end_line {
+                    span.end_col.saturating_sub(span.start_col)
+                } else {
+                    1
+                };
                 d = d.at(Location::at_line_col(&source, span.start_line, span.start_col + 1, len));
             }
             d.with_hint("fix the template; Tera's syntax is described at keats.github.io/tera")
         }
-        tera::ErrorKind::TemplateNotFound(name) => Diagnostic::error("templates", format!("template `{name}` not found"))
-            .with_hint("add it to templates/, or fix the name in `extends`/`include`"),
+        tera::ErrorKind::TemplateNotFound(name) => {
+            Diagnostic::error("templates", format!("template `{name}` not found"))
+                .with_hint("add it to templates/, or fix the name in `extends`/`include`")
+        }
         tera::ErrorKind::MissingParent { current, parent } => {
-            let display = layers.templates.get(current).map_or_else(|| PathBuf::from(current), |f| f.display.clone());
+            let display =
+                layers.templates.get(current).map_or_else(|| PathBuf::from(current), |f| f.display.clone());
             Diagnostic::error(display, format!("extends `{parent}`, which does not exist"))
                 .with_hint("fix the name in `{% extends %}` or add the parent template")
         }
@@ -185,7 +193,10 @@ impl<'a> Site<'a> {
         self.content
             .ancestors(section)
             .into_iter()
-            .map(|s| Link { title: self.content.sections[s].meta.title.clone(), url: self.url(&self.content.sections[s].path) })
+            .map(|s| Link {
+                title: self.content.sections[s].meta.title.clone(),
+                url: self.url(&self.content.sections[s].path),
+            })
             .collect()
     }
 
@@ -270,7 +281,8 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rend
     // Markdown of every page and section, in parallel.
     let markdown = |doc| DocState { md: render_markdown(site, &quiz_html, doc), ..DocState::default() };
     let pages = (0..content.pages.len()).into_par_iter().map(|id| markdown(DocId::Page(id))).collect();
-    let sections = (0..content.sections.len()).into_par_iter().map(|id| markdown(DocId::Section(id))).collect();
+    let sections =
+        (0..content.sections.len()).into_par_iter().map(|id| markdown(DocId::Section(id))).collect();
     let mut rendering = Rendering {
         quiz_html,
         quiz_pages,
@@ -290,7 +302,8 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rend
         }
     }
     // Links to anchors on other pages can be checked only once every page is rendered.
-    let link_problems: Vec<Vec<Diagnostic>> = docs.par_iter().map(|&doc| rendering.check_anchor_links(site, doc)).collect();
+    let link_problems: Vec<Vec<Diagnostic>> =
+        docs.par_iter().map(|&doc| rendering.check_anchor_links(site, doc)).collect();
     for (&doc, problems) in docs.iter().zip(link_problems) {
         rendering.doc_mut(doc).link_problems = problems;
     }
@@ -408,9 +421,12 @@ impl Rendering {
                 && !target.anchors.contains(&link.anchor)
             {
                 problems.push(
-                    Diagnostic::error(&src.path, format!("{} has no heading `#{}`", link.target.display(), link.anchor))
-                        .at_offset(&src.text, link.offset, link.len)
-                        .with_hint(markdown::hint_for_anchor(&link.anchor, &target.anchors)),
+                    Diagnostic::error(
+                        &src.path,
+                        format!("{} has no heading `#{}`", link.target.display(), link.anchor),
+                    )
+                    .at_offset(&src.text, link.offset, link.len)
+                    .with_hint(markdown::hint_for_anchor(&link.anchor, &target.anchors)),
                 );
             }
         }
@@ -418,7 +434,13 @@ impl Rendering {
     }
 
     /// One page or section through its template, with its Markdown as rendered before.
-    fn render_template(&self, site: &Site, templates: &Templates, doc: DocId, out: &dyn Output) -> Result<(), Diagnostic> {
+    fn render_template(
+        &self,
+        site: &Site,
+        templates: &Templates,
+        doc: DocId,
+        out: &dyn Output,
+    ) -> Result<(), Diagnostic> {
         let md = self.doc(doc).md.as_ref();
         match doc {
             DocId::Page(id) => {
@@ -440,7 +462,10 @@ fn doc_source<'a>(site: &Site<'a>, doc: DocId) -> Option<&'a SourceFile> {
 
 /// Every quiz rendered twice: for embedding in guides (an h2), by quiz id, and as its own page
 /// (its title is the page's h1), by page id; and the problems found on the way.
-fn render_quizzes(site: &Site, templates: &Templates) -> (HashMap<String, String>, HashMap<PageId, String>, Vec<Diagnostic>) {
+fn render_quizzes(
+    site: &Site,
+    templates: &Templates,
+) -> (HashMap<String, String>, HashMap<PageId, String>, Vec<Diagnostic>) {
     let quiz_results: Vec<(PageId, String, Option<QuizHtml>, Vec<Diagnostic>)> = site
         .content
         .pages
@@ -490,7 +515,11 @@ fn render_markdown(site: &Site, quiz_html: &HashMap<String, String>, doc: DocId)
         }
     };
     let resolver = SiteResolver { site, quizzes: quiz_html };
-    Some(markdown::render(&Document { path: &src.path, text: &src.text, body_start }, &site.config.markdown, &resolver))
+    Some(markdown::render(
+        &Document { path: &src.path, text: &src.text, body_start },
+        &site.config.markdown,
+        &resolver,
+    ))
 }
 
 fn write(out: &dyn Output, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
@@ -551,8 +580,12 @@ fn render_page(
         (None, PageKind::Guide { .. }) => "page.html",
     };
     if !templates.has(template) {
-        return Err(crate::content::front_matter_error(&page.source, "template", format!("there is no template `{template}`"))
-            .with_hint("add it under templates/, or remove `template:` to use page.html"));
+        return Err(crate::content::front_matter_error(
+            &page.source,
+            "template",
+            format!("there is no template `{template}`"),
+        )
+        .with_hint("add it under templates/, or remove `template:` to use page.html"));
     }
     let (html, toc) = md.map_or(("", &[][..]), |r| (r.html.as_str(), r.toc.as_slice()));
     let min = site.config.markdown.toc_min_headings;
@@ -623,7 +656,11 @@ fn render_section(
     let file = section.source.as_ref().map_or_else(|| PathBuf::from("content"), |s| s.path.clone());
     if !templates.has(template) {
         let d = match &section.source {
-            Some(src) => crate::content::front_matter_error(src, "template", format!("there is no template `{template}`")),
+            Some(src) => crate::content::front_matter_error(
+                src,
+                "template",
+                format!("there is no template `{template}`"),
+            ),
             None => Diagnostic::error(&file, format!("there is no template `{template}`")),
         };
         return Err(d.with_hint("add it under templates/, or remove `template:`"));
@@ -646,7 +683,11 @@ fn render_section_navs(site: &Site, templates: &Templates) -> Result<HashMap<Sec
         .map(|&id| {
             let mut ctx = base_context(site, "", id);
             ctx.insert("current_url", "");
-            let html = templates.render("partials/section-nav.html", &ctx, Path::new("partials/section-nav.html"))?;
+            let html = templates.render(
+                "partials/section-nav.html",
+                &ctx,
+                Path::new("partials/section-nav.html"),
+            )?;
             Ok((id, html))
         })
         .collect()
@@ -679,11 +720,18 @@ struct QuizHtml {
     embedded: String,
 }
 
-fn render_quiz(site: &Site, templates: &Templates, page: &Page, q: &quiz::Quiz) -> (Option<QuizHtml>, Vec<Diagnostic>) {
+fn render_quiz(
+    site: &Site,
+    templates: &Templates,
+    page: &Page,
+    q: &quiz::Quiz,
+) -> (Option<QuizHtml>, Vec<Diagnostic>) {
     let no_embeds = HashMap::new();
     let resolver = SiteResolver { site, quizzes: &no_embeds };
     let from = page.source.path.as_path();
-    let md = |text: &str, inline: bool| markdown::render_fragment(text, inline, &site.config.markdown, from, &resolver).0;
+    let md = |text: &str, inline: bool| {
+        markdown::render_fragment(text, inline, &site.config.markdown, from, &resolver).0
+    };
     let link = |target: &str| {
         let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
         let (src, path) = site.content.resolve_source_link(&page.source.path, file)?;
@@ -703,7 +751,11 @@ fn render_quiz(site: &Site, templates: &Templates, page: &Page, q: &quiz::Quiz) 
         let inline = rendering == quiz::Rendering::Inline;
         for d in markdown::render_fragment(&markdown.text, inline, &site.config.markdown, from, &resolver).1 {
             let len = markdown.text.lines().next().map_or(1, str::len);
-            problems.push(Diagnostic { location: None, ..d }.at_offset(&page.source.text, markdown.offset, len));
+            problems.push(Diagnostic { location: None, ..d }.at_offset(
+                &page.source.text,
+                markdown.offset,
+                len,
+            ));
         }
     }
     for (target, offset) in q.outcome_links() {
@@ -743,11 +795,12 @@ struct FeedEntry<'a> {
 fn render_site_files(site: &Site, templates: &Templates, out: &dyn Output) -> Result<(), Vec<Diagnostic>> {
     let mut problems = Vec::new();
     let content = site.content;
-    let mut run = |template: &str, ctx: Context, file: &str| {
-        match templates.render(template, &ctx, Path::new(file)).and_then(|s| write(out, file, s.into_bytes())) {
-            Ok(()) => {}
-            Err(d) => problems.push(d),
-        }
+    let mut run = |template: &str, ctx: Context, file: &str| match templates
+        .render(template, &ctx, Path::new(file))
+        .and_then(|s| write(out, file, s.into_bytes()))
+    {
+        Ok(()) => {}
+        Err(d) => problems.push(d),
     };
 
     let mut urls: Vec<(String, Option<&str>)> =
@@ -772,8 +825,9 @@ fn render_site_files(site: &Site, templates: &Templates, out: &dyn Output) -> Re
     run("404.html", ctx, "404.html");
 
     // The feed: guides, newest first when dated, else in reading order.
-    let mut guides: Vec<PageId> =
-        (0..content.pages.len()).filter(|&i| matches!(content.pages[i].kind, PageKind::Guide { .. })).collect();
+    let mut guides: Vec<PageId> = (0..content.pages.len())
+        .filter(|&i| matches!(content.pages[i].kind, PageKind::Guide { .. }))
+        .collect();
     guides.sort_by(|&a, &b| {
         let (a, b) = (&content.pages[a].meta, &content.pages[b].meta);
         b.updated.as_ref().or(b.date.as_ref()).cmp(&a.updated.as_ref().or(a.date.as_ref()))
@@ -874,7 +928,10 @@ mod tests {
     #[test]
     fn only_the_current_pages_link_is_marked() {
         let nav = r#"<a href="/a/">A</a><a href="/a/b/">B</a>"#;
-        assert_eq!(mark_current(nav, "/a/b/"), r#"<a href="/a/">A</a><a href="/a/b/" aria-current="page">B</a>"#);
+        assert_eq!(
+            mark_current(nav, "/a/b/"),
+            r#"<a href="/a/">A</a><a href="/a/b/" aria-current="page">B</a>"#
+        );
         assert_eq!(mark_current(nav, "/zzz/"), nav);
     }
 

@@ -38,7 +38,10 @@ fn builds_pages_sections_and_site_files() {
     let sitemap = f.read("public/sitemap.xml");
     assert!(sitemap.contains("<loc>https://example.org/guides/one/</loc>"), "{sitemap}");
     let feed = f.read("public/atom.xml");
-    assert!(feed.contains("<title>One</title>") && feed.contains("https://example.org/guides/two/"), "{feed}");
+    assert!(
+        feed.contains("<title>One</title>") && feed.contains("https://example.org/guides/two/"),
+        "{feed}"
+    );
     assert!(f.read("public/robots.txt").contains("Sitemap: https://example.org/sitemap.xml"));
 }
 
@@ -74,7 +77,15 @@ fn markdown_extensions_and_toc() {
     );
     assert_eq!(f.build().code, 0);
     let html = f.read("public/guides/rich/index.html");
-    for needle in ["<table>", "type=\"checkbox\"", "<del>old</del>", "“quoted”", "footnote", "class=\"toc\"", "href=\"#b1\""] {
+    for needle in [
+        "<table>",
+        "type=\"checkbox\"",
+        "<del>old</del>",
+        "“quoted”",
+        "footnote",
+        "class=\"toc\"",
+        "href=\"#b1\"",
+    ] {
         assert!(html.contains(needle), "missing {needle}");
     }
 }
@@ -165,7 +176,10 @@ fn quizzes_render_as_pages_and_embeds_with_their_links_rewritten() {
         "content/guides/q.yaml",
         "title: Check\nmode: knowledge\nquestions:\n  - type: truefalse\n    prompt: See [one](one.md) first.\n    answer: true\n    explanation: Also [</script><!--](two.md#the-end).\n",
     );
-    f.write("content/guides/one.md", "---\ntitle: One\n---\n## Start here\n\n{{ quiz(id=\"q\") }}\n\n{{ quiz(id=\"q\") }}\n");
+    f.write(
+        "content/guides/one.md",
+        "---\ntitle: One\n---\n## Start here\n\n{{ quiz(id=\"q\") }}\n\n{{ quiz(id=\"q\") }}\n",
+    );
     let run = f.build();
     assert_eq!(run.code, 0, "{}", run.stderr);
     let page = f.read("public/guides/q/index.html");

@@ -108,7 +108,8 @@ fn answers(data: &Value, rng: &mut Rng, pick: Pick) -> Value {
                 })
             }
             "text" => {
-                let accept: Vec<&str> = q["accept"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
+                let accept: Vec<&str> =
+                    q["accept"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
                 let right = accept[rng.below(accept.len() as u64) as usize];
                 json!(match rng.below(5) {
                     0 => right.to_string(),
@@ -119,7 +120,8 @@ fn answers(data: &Value, rng: &mut Rng, pick: Pick) -> Value {
                 })
             }
             "number" => {
-                let (answer, tolerance) = (q["answer"].as_f64().unwrap(), q["tolerance"].as_f64().unwrap_or(0.0));
+                let (answer, tolerance) =
+                    (q["answer"].as_f64().unwrap(), q["tolerance"].as_f64().unwrap_or(0.0));
                 json!(match rng.below(4) {
                     0 => answer,
                     1 => answer + tolerance,
@@ -206,13 +208,14 @@ fn rust_and_javascript_scorers_agree_on_every_quiz() {
         assert_eq!(js.len(), sets.len());
         for (answers_json, js_result) in sets.iter().zip(&js) {
             let parsed: Answers = serde_json::from_value(answers_json.clone()).unwrap();
-            let rust = quiz::score(&quiz, &parsed).unwrap_or_else(|missing| {
-                panic!("{}: generated answers miss {missing:?}", path.display())
-            });
+            let rust = quiz::score(&quiz, &parsed)
+                .unwrap_or_else(|missing| panic!("{}: generated answers miss {missing:?}", path.display()));
             let rust = serde_json::to_value(&rust).unwrap();
-            let context = || format!("{}\nanswers: {answers_json}\nrust: {rust}\njs:   {js_result}", path.display());
+            let context =
+                || format!("{}\nanswers: {answers_json}\nrust: {rust}\njs:   {js_result}", path.display());
             assert_eq!(rust["outcome"], js_result["outcome"], "outcome differs: {}", context());
-            let (rd, jd) = (rust["dimensions"].as_object().unwrap(), js_result["dimensions"].as_object().unwrap());
+            let (rd, jd) =
+                (rust["dimensions"].as_object().unwrap(), js_result["dimensions"].as_object().unwrap());
             assert_eq!(rd.len(), jd.len(), "dimensions differ: {}", context());
             for (dim, value) in rd {
                 assert!(close(value, &jd[dim]), "dimension {dim} differs: {}", context());
@@ -221,7 +224,13 @@ fn rust_and_javascript_scorers_agree_on_every_quiz() {
                 assert!(close(&rust[key], &js_result[key]), "{key} differs: {}", context());
             }
         }
-        println!("{}: {} answer sets agree, {}/{} cuts hit exactly", path.display(), sets.len(), on_cut.len(), cut_list.len());
+        println!(
+            "{}: {} answer sets agree, {}/{} cuts hit exactly",
+            path.display(),
+            sets.len(),
+            on_cut.len(),
+            cut_list.len()
+        );
         total += sets.len();
     }
     assert!(total > 2000, "only {total} answer sets");

@@ -26,7 +26,12 @@ fn assert_fails(breakage: impl FnOnce(&Fixture), file: &str, line: Option<usize>
 
 #[test]
 fn no_front_matter() {
-    let err = assert_fails(|f| f.write("content/guides/one.md", "# One\n"), "content/guides/one.md", Some(1), "no front matter");
+    let err = assert_fails(
+        |f| f.write("content/guides/one.md", "# One\n"),
+        "content/guides/one.md",
+        Some(1),
+        "no front matter",
+    );
     assert!(err.contains("# One"), "shows the line: {err}");
     assert!(err.contains("help"), "says what to do: {err}");
 }
@@ -54,7 +59,12 @@ fn unknown_key_with_suggestion() {
 
 #[test]
 fn unknown_key_in_site_toml() {
-    assert_fails(|f| f.write("site.toml", "title = \"x\"\nbase_ulr = \"y\"\n"), "site.toml", Some(2), "did you mean `base_url`");
+    assert_fails(
+        |f| f.write("site.toml", "title = \"x\"\nbase_ulr = \"y\"\n"),
+        "site.toml",
+        Some(2),
+        "did you mean `base_url`",
+    );
 }
 
 #[test]

@@ -62,7 +62,8 @@ impl Server {
         });
         let mut server = Server { child, addr: String::new(), stdout, stderr };
         let first = server.wait_for_line(|l| l.starts_with("serving the site at "), Duration::from_secs(20));
-        server.addr = first.trim_start_matches("serving the site at http://").split('/').next().unwrap().to_string();
+        server.addr =
+            first.trim_start_matches("serving the site at http://").split('/').next().unwrap().to_string();
         server
     }
 
@@ -104,7 +105,10 @@ impl Server {
     }
 
     fn get(&self, path: &str) -> Response {
-        raw_request(&self.addr, &format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr))
+        raw_request(
+            &self.addr,
+            &format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", self.addr),
+        )
     }
 
     /// Connects to the live-reload stream (and waits for its first event).
@@ -258,7 +262,9 @@ const ONE_FRONT: &str = "---\ntitle: One\nweight: 1\ntags: [basics]\n---\n";
 const TWO_FRONT: &str = "---\ntitle: Two\nweight: 2\naliases: [/old-two/]\n---\n";
 
 fn quiz(prompt: &str) -> String {
-    format!("title: Check\nmode: knowledge\nquestions:\n  - type: truefalse\n    prompt: {prompt}\n    answer: true\n")
+    format!(
+        "title: Check\nmode: knowledge\nquestions:\n  - type: truefalse\n    prompt: {prompt}\n    answer: true\n"
+    )
 }
 
 /// Home, two sections, guides that link each other (with anchors), a quiz, a stylesheet.
@@ -266,8 +272,14 @@ fn site() -> Fixture {
     let f = Fixture::new();
     f.write("static/style.css", STYLE);
     f.write("content/quizzes/check.yaml", &quiz("Boundaries are about your own actions."));
-    f.write("content/more/_index.md", "---\ntitle: More\n---\nMore guides, see [one](../guides/one.md#start-here).\n");
-    f.write("content/more/three.md", "---\ntitle: Three\nweight: 3\ntags: [basics]\n---\n## Start here\n\nSee [two](../guides/two.md).\n");
+    f.write(
+        "content/more/_index.md",
+        "---\ntitle: More\n---\nMore guides, see [one](../guides/one.md#start-here).\n",
+    );
+    f.write(
+        "content/more/three.md",
+        "---\ntitle: Three\nweight: 3\ntags: [basics]\n---\n## Start here\n\nSee [two](../guides/two.md).\n",
+    );
     f
 }
 
@@ -282,7 +294,11 @@ fn serves_what_a_clean_build_writes() {
 
     let home = server.get("/");
     assert_eq!(home.status, 200);
-    assert!(home.headers.to_ascii_lowercase().contains("content-type: text/html; charset=utf-8"), "{}", home.headers);
+    assert!(
+        home.headers.to_ascii_lowercase().contains("content-type: text/html; charset=utf-8"),
+        "{}",
+        home.headers
+    );
     let html = home.text();
     let script = html.find("<script src=\"/__tandem/live.js\"").expect("live-reload script injected");
     assert!(script < html.rfind("</body>").unwrap(), "injected before </body>");
@@ -296,7 +312,10 @@ fn serves_what_a_clean_build_writes() {
     let missing = server.get("/no/such/page/");
     assert_eq!(missing.status, 404);
     assert_eq!(strip_injected(&missing.body), expected["404.html"], "the site's own 404 page");
-    assert!(!expected["guides/one/index.html"].windows(9).any(|w| w == b"__tandem/"), "build output has no script");
+    assert!(
+        !expected["guides/one/index.html"].windows(9).any(|w| w == b"__tandem/"),
+        "build output has no script"
+    );
 }
 
 #[test]
@@ -343,7 +362,10 @@ fn no_request_reads_outside_the_output() {
             let r = raw_request(&server.addr, &request);
             let text = r.text();
             assert!(matches!(r.status, 400 | 404), "{target}: status {}", r.status);
-            assert!(!text.contains("SECRET") && !text.contains("root:x:0") && !text.contains("title = "), "{target}: {text}");
+            assert!(
+                !text.contains("SECRET") && !text.contains("root:x:0") && !text.contains("title = "),
+                "{target}: {text}"
+            );
         }
     }
     // The server is still fine.
@@ -368,7 +390,8 @@ impl Rng {
     }
 }
 
-const WORDS: &[&str] = &["trust", "space", "repair", "listen", "promise", "evening", "habit", "boundary", "care"];
+const WORDS: &[&str] =
+    &["trust", "space", "repair", "listen", "promise", "evening", "habit", "boundary", "care"];
 
 fn random_body(rng: &mut Rng, keep_anchor: bool) -> String {
     let mut body = String::new();
@@ -379,9 +402,15 @@ fn random_body(rng: &mut Rng, keep_anchor: bool) -> String {
         match rng.below(7) {
             0 => body.push_str(&format!("## {} {}\n\n", rng.pick(WORDS), rng.below(100))),
             3 => body.push_str("{{ quiz(id=\"check\") }}\n\n"),
-            1 => body.push_str("See [one](../guides/one.md#start-here) and [two](../guides/two.md#the-end).\n\n"),
+            1 => body
+                .push_str("See [one](../guides/one.md#start-here) and [two](../guides/two.md#the-end).\n\n"),
             2 => body.push_str(&format!("- {}\n- {}\n\n", rng.pick(WORDS), rng.pick(WORDS))),
-            _ => body.push_str(&format!("Some {} about {} and *{}*.\n\n", rng.pick(WORDS), rng.pick(WORDS), rng.below(1000))),
+            _ => body.push_str(&format!(
+                "Some {} about {} and *{}*.\n\n",
+                rng.pick(WORDS),
+                rng.pick(WORDS),
+                rng.below(1000)
+            )),
         }
     }
     body
@@ -452,7 +481,10 @@ fn random_step(rng: &mut Rng, f: &Fixture, n: usize) -> String {
         5 | 6 => {
             let section = rng.pick(&["guides", "more", "extra"]);
             let file = format!("content/{section}/p{n}.md");
-            f.write(&file, &format!("{}{}", front(&format!("Page {n}"), rng.below(9)), random_body(rng, true)));
+            f.write(
+                &file,
+                &format!("{}{}", front(&format!("Page {n}"), rng.below(9)), random_body(rng, true)),
+            );
             format!("create {file}")
         }
         7 if !pages.is_empty() => {
@@ -473,7 +505,10 @@ fn random_step(rng: &mut Rng, f: &Fixture, n: usize) -> String {
             "edit static/style.css".to_string()
         }
         10 => {
-            f.write("templates/robots.txt", &format!("User-agent: *\n# {}\nSitemap: {{{{ sitemap_url }}}}\n", rng.pick(WORDS)));
+            f.write(
+                "templates/robots.txt",
+                &format!("User-agent: *\n# {}\nSitemap: {{{{ sitemap_url }}}}\n", rng.pick(WORDS)),
+            );
             "edit templates/robots.txt".to_string()
         }
         11 if !pages.is_empty() => {
@@ -522,7 +557,10 @@ fn random_edits_match_clean_builds(seed: u64) {
             }
             let overlay = server.get("/").text().contains("id=\"tandem-overlay\"");
             if overlay != failed {
-                return Err(format!("seed {seed}, after step {n}: overlay shown: {overlay}, build failed: {failed}\n  {}", log.join("\n  ")));
+                return Err(format!(
+                    "seed {seed}, after step {n}: overlay shown: {overlay}, build failed: {failed}\n  {}",
+                    log.join("\n  ")
+                ));
             }
             Ok(())
         });
@@ -610,14 +648,22 @@ fn errors_show_on_every_page_and_never_stop_the_server() {
     let text = page.text();
     let start = text.find("<pre").and_then(|i| text[i..].find('>').map(|j| i + j + 1)).expect("an overlay");
     let end = text[start..].find("</pre>").unwrap() + start;
-    let shown = text[start..end].replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&");
+    let shown = text[start..end]
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
     assert_eq!(shown, check.stderr, "the overlay shows what the terminal shows");
     assert!(text.contains("wieght: &lt;b&gt;1&lt;/b&gt;"), "HTML-escaped: {text}");
     assert!(server.stderr.lock().unwrap().contains("did you mean `weight`?"));
 
     // Fixing it removes the overlay and reloads open pages.
     let mut events = server.events();
-    f.write("content/guides/one.md", &format!("{ONE_FRONT}## Start here\n\nFixed. Then read [two](two.md#the-end).\n"));
+    f.write(
+        "content/guides/one.md",
+        &format!("{ONE_FRONT}## Start here\n\nFixed. Then read [two](two.md#the-end).\n"),
+    );
     events.wait_for("event: reload", Duration::from_secs(10));
     let page = server.get("/guides/one/");
     assert_eq!(page.status, 200);
@@ -649,7 +695,10 @@ fn requests_during_rebuilds_get_whole_pages() {
         "<!DOCTYPE html><html><body><p>gen {{ config.extra.gen }}</p>\n{{ page.content | safe }}\n<p>end {{ config.extra.gen }}</p></body></html>\n",
     );
     let long: String = (0..3000).map(|i| format!("Paragraph {i} of a long page.\n\n")).collect();
-    f.write("content/guides/one.md", &format!("---\ntitle: One\nweight: 1\ntags: [basics]\n---\n## Start here\n\n{long}"));
+    f.write(
+        "content/guides/one.md",
+        &format!("---\ntitle: One\nweight: 1\ntags: [basics]\n---\n## Start here\n\n{long}"),
+    );
     let server = Server::start(f.dir.path(), &["--watch"]);
     server.wait_for_line(|l| l.starts_with("built "), Duration::from_secs(30));
 
@@ -661,13 +710,21 @@ fn requests_during_rebuilds_get_whole_pages() {
             std::thread::spawn(move || {
                 let started = Instant::now();
                 let mut count = 0;
-                while !stop.load(Ordering::Relaxed) && count < 5000 && started.elapsed() < Duration::from_secs(60) {
-                    let r = raw_request(&addr, "GET /guides/one/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+                while !stop.load(Ordering::Relaxed)
+                    && count < 5000
+                    && started.elapsed() < Duration::from_secs(60)
+                {
+                    let r = raw_request(
+                        &addr,
+                        "GET /guides/one/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                    );
                     assert_eq!(r.status, 200);
                     let body = strip_injected(&r.body);
                     let text = String::from_utf8(body.clone()).unwrap();
                     let gen_at = |marker: &str| {
-                        let i = text.find(marker).unwrap_or_else(|| panic!("no `{marker}` in a page of {} bytes", text.len()));
+                        let i = text
+                            .find(marker)
+                            .unwrap_or_else(|| panic!("no `{marker}` in a page of {} bytes", text.len()));
                         text[i + marker.len()..].split('<').next().unwrap().to_string()
                     };
                     let (first, last) = (gen_at("<p>gen "), gen_at("<p>end "));
@@ -707,7 +764,11 @@ fn a_taken_port_is_explained_and_a_public_address_warned_about() {
 
     let server = Server::start(f.dir.path(), &["--bind", "0.0.0.0"]);
     server.wait_for_line(|l| l.starts_with("built "), Duration::from_secs(30));
-    assert!(server.stderr.lock().unwrap().contains("warning: listening on 0.0.0.0"), "{}", server.stderr.lock().unwrap());
+    assert!(
+        server.stderr.lock().unwrap().contains("warning: listening on 0.0.0.0"),
+        "{}",
+        server.stderr.lock().unwrap()
+    );
 }
 
 #[test]
@@ -719,6 +780,10 @@ fn polling_finds_changes_where_file_systems_send_no_events() {
     f.write("content/guides/new.md", "---\ntitle: New\n---\nA new page.\n");
     eventually(Duration::from_secs(10), || {
         let (one, new) = (server.get("/guides/one/").text(), server.get("/guides/new/"));
-        if one.contains("Polled.") && new.status == 200 { Ok(()) } else { Err("changes not picked up by polling".into()) }
+        if one.contains("Polled.") && new.status == 200 {
+            Ok(())
+        } else {
+            Err("changes not picked up by polling".into())
+        }
     });
 }

@@ -768,7 +768,9 @@ mod tests {
         let all = errors(&src);
         assert!(all.iter().all(|p| p.message.ends_with("matches no outcome")), "{all:#?}");
         assert_eq!(all[0].message, "the reachable score talk 3, space 3, help 3 matches no outcome");
-        assert!(all.iter().any(|p| p.message == "the reachable score talk 3, space 3, help 4 matches no outcome"));
+        assert!(
+            all.iter().any(|p| p.message == "the reachable score talk 3, space 3, help 4 matches no outcome")
+        );
     }
 
     #[test]

@@ -286,7 +286,8 @@ impl Quiz {
     /// outcome names (a tie among `top` outcomes goes to the earliest listed; a tie with a
     /// dimension no outcome tops is not a win).
     pub fn top_holds(&self, dimension: &str, is_highest: &[bool]) -> bool {
-        let topped = |id: &str| self.outcomes.iter().any(|o| matches!(&o.rule, OutcomeRule::Top(d) if d == id));
+        let topped =
+            |id: &str| self.outcomes.iter().any(|o| matches!(&o.rule, OutcomeRule::Top(d) if d == id));
         self.dimension_index(dimension).is_some_and(|i| is_highest[i])
             && self.dimensions.iter().zip(is_highest).all(|(d, &high)| !high || topped(&d.id))
     }

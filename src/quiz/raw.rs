@@ -238,7 +238,8 @@ mod schema_tests {
 
     #[test]
     fn the_schema_knows_the_same_keys_as_the_parser() {
-        let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema/quiz.schema.json")).unwrap();
+        let text =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/schema/quiz.schema.json")).unwrap();
         let schema: serde_json::Value = serde_json::from_str(&text).unwrap();
         let defs = &schema["$defs"];
         assert_eq!(keys(&schema), sorted(QUIZ_KEYS));

@@ -41,7 +41,10 @@ pub struct AppState {
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route(EVENTS_PATH, get(events))
-        .route(SCRIPT_PATH, get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], LIVE_JS) }))
+        .route(
+            SCRIPT_PATH,
+            get(|| async { ([(header::CONTENT_TYPE, "text/javascript; charset=utf-8")], LIVE_JS) }),
+        )
         .route(FILES_PATH, get(file_list))
         .fallback(serve_file)
         .with_state(state)
@@ -106,9 +109,12 @@ async fn serve_file(State(state): State<AppState>, method: Method, uri: Uri) -> 
     let snapshot = state.served.current();
     if snapshot.files.is_empty() {
         // No build has succeeded yet: a page that says so (with the errors, once there are some).
-        let status = if snapshot.built { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::SERVICE_UNAVAILABLE };
+        let status =
+            if snapshot.built { StatusCode::INTERNAL_SERVER_ERROR } else { StatusCode::SERVICE_UNAVAILABLE };
         let text = if snapshot.built { "The site has errors." } else { "Building the site…" };
-        let page = format!("<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tandem</title></head><body><p>{text}</p></body></html>");
+        let page = format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><title>tandem</title></head><body><p>{text}</p></body></html>"
+        );
         return file_response(status, "index.html", page.as_bytes(), &snapshot);
     }
     if let Some(bytes) = snapshot.files.get(key.as_str()) {
@@ -142,7 +148,8 @@ pub fn inject(html: &[u8], snapshot: &Snapshot) -> Vec<u8> {
     if let Some(report) = &snapshot.errors {
         snippet.push_str(&overlay(report));
     }
-    snippet.push_str(&format!("<script src=\"{SCRIPT_PATH}\" data-version=\"{}\"></script>", snapshot.version));
+    snippet
+        .push_str(&format!("<script src=\"{SCRIPT_PATH}\" data-version=\"{}\"></script>", snapshot.version));
     snippet.push_str(INJECTED_END);
     let at = html.windows(7).rposition(|w| w.eq_ignore_ascii_case(b"</body>")).unwrap_or(html.len());
     let mut out = Vec::with_capacity(html.len() + snippet.len());
@@ -219,7 +226,9 @@ async fn events(State(state): State<AppState>) -> Sse<impl Stream<Item = Result<
         match receiver.recv().await {
             Ok(event) => Some((event, receiver)),
             // Missed some: whatever they were, a reload catches up.
-            Err(broadcast::error::RecvError::Lagged(_)) => Some((LiveEvent::Reload { version: 0, errors: false }, receiver)),
+            Err(broadcast::error::RecvError::Lagged(_)) => {
+                Some((LiveEvent::Reload { version: 0, errors: false }, receiver))
+            }
             Err(broadcast::error::RecvError::Closed) => None,
         }
     });
@@ -288,7 +297,9 @@ mod tests {
 
     #[test]
     fn the_overlay_shows_the_report_escaped() {
-        let out = String::from_utf8(inject(b"<body></body>", &snapshot(Some("error: <b>bad</b> & \"worse\"")))).unwrap();
+        let out =
+            String::from_utf8(inject(b"<body></body>", &snapshot(Some("error: <b>bad</b> & \"worse\""))))
+                .unwrap();
         assert!(out.contains("id=\"tandem-overlay\""), "{out}");
         assert!(out.contains("error: &lt;b&gt;bad&lt;/b&gt; &amp; &quot;worse&quot;"), "{out}");
         assert!(!out.contains("<b>bad"), "{out}");

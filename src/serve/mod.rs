@@ -63,7 +63,9 @@ impl LiveEvent {
             LiveEvent::Reload { version, errors } => {
                 ("reload", serde_json::json!({ "version": version, "errors": errors }))
             }
-            LiveEvent::Css { version, paths } => ("css", serde_json::json!({ "version": version, "paths": paths })),
+            LiveEvent::Css { version, paths } => {
+                ("css", serde_json::json!({ "version": version, "paths": paths }))
+            }
         };
         Event::default().event(name).data(data.to_string())
     }
@@ -86,7 +88,10 @@ pub fn run(opts: Options) -> Result<(), String> {
     // Watch before the first build, so nothing saved while it runs is missed.
     let watch = match opts.watch {
         true => Some(Watch::new(&root, opts.poll).map_err(|e| {
-            format!("cannot watch {} for changes: {e}; try --poll, which scans for changes instead", root.display())
+            format!(
+                "cannot watch {} for changes: {e}; try --poll, which scans for changes instead",
+                root.display()
+            )
         })?),
         false => None,
     };
@@ -114,7 +119,8 @@ pub fn run(opts: Options) -> Result<(), String> {
         .map_err(|e| format!("cannot start the server: {e}"))?;
     runtime.block_on(async move {
         listener.set_nonblocking(true).map_err(|e| format!("cannot start the server: {e}"))?;
-        let listener = tokio::net::TcpListener::from_std(listener).map_err(|e| format!("cannot start the server: {e}"))?;
+        let listener = tokio::net::TcpListener::from_std(listener)
+            .map_err(|e| format!("cannot start the server: {e}"))?;
         axum::serve(listener, http::router(state)).await.map_err(|e| format!("the server stopped: {e}"))
     })
 }
@@ -128,7 +134,10 @@ fn rebuild_loop(mut model: Model, watch: Option<Watch>, state: &AppState) {
     let Some(mut watch) = watch else { return };
     while let Some(batch) = watch.next_batch() {
         let outcome =
-            guarded(&mut model, |m| if batch.rescan { Some(m.rebuild_all()) } else { m.rebuild(&batch.paths) });
+            guarded(
+                &mut model,
+                |m| if batch.rescan { Some(m.rebuild_all()) } else { m.rebuild(&batch.paths) },
+            );
         if let Some(outcome) = outcome {
             announce(state, &outcome, "rebuilt");
         }
