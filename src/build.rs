@@ -67,7 +67,7 @@ pub fn load(opts: &Options) -> (Option<Loaded>, Report) {
         config.base_url = url.trim_end_matches('/').to_string();
     }
     let drafts = opts.drafts || config.build.drafts;
-    let (content, problems) = Content::load(&opts.root, &config, drafts);
+    let (content, problems) = Content::load(&opts.root, drafts);
     report.extend(problems);
     let templates = match Layers::resolve(&opts.root, &config.theme) {
         Ok(layers) => match Templates::load(layers) {

@@ -7,7 +7,6 @@ use std::path::{Component, Path, PathBuf};
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
-use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Location, unknown_field_hint};
 use crate::quiz::{self, Quiz};
 
@@ -105,8 +104,7 @@ pub struct Content {
 
 impl Content {
     /// Reads and validates `content/` under `root`. All problems are returned, not just the first.
-    pub fn load(root: &Path, config: &Config, drafts: bool) -> (Content, Vec<Diagnostic>) {
-        let _ = config;
+    pub fn load(root: &Path, drafts: bool) -> (Content, Vec<Diagnostic>) {
         let content_dir = root.join(CONTENT_DIR);
         let mut diagnostics = Vec::new();
         if !content_dir.is_dir() {
