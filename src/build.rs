@@ -163,14 +163,21 @@ impl OutputDir {
         if root_abs.starts_with(&target_abs) {
             return Err(refuse("the output folder contains the site".into()));
         }
-        if target_abs.join("content").exists() || target_abs.join("site.toml").exists() {
+        // Inside an input folder, each build would read the last one's output as input.
+        for input in ["content", "templates", "themes", "static"] {
+            if target_abs.starts_with(root_abs.join(input)) {
+                return Err(refuse(format!("the output folder is inside the site's {input}/ folder")));
+            }
+        }
+        let made_by_tandem = target_abs.join(MARKER_FILE).is_file();
+        // A folder tandem made may hold a page called `content`; any other must not look like a site.
+        if !made_by_tandem && (target_abs.join("content").exists() || target_abs.join("site.toml").exists()) {
             return Err(refuse("the output folder holds a site (content/ or site.toml)".into()));
         }
         if target_abs.exists() {
             if !target_abs.is_dir() {
                 return Err(refuse("the output path is a file, not a folder".into()));
             }
-            let made_by_tandem = target_abs.join(MARKER_FILE).is_file();
             let empty = std::fs::read_dir(&target_abs).map(|mut d| d.next().is_none()).unwrap_or(false);
             if !made_by_tandem && !empty {
                 return Err(Diagnostic::error(target, "this folder was not made by tandem, so tandem will not replace it")
@@ -183,9 +190,14 @@ impl OutputDir {
         let name = target_abs.file_name().unwrap_or_default().to_string_lossy().into_owned();
         std::fs::create_dir_all(parent)
             .map_err(|e| refuse(format!("cannot create {}: {e}", parent.display())))?;
-        let staging = parent.join(format!(".{name}.tandem-staging-{}", std::process::id()));
+        let mut staging = parent.join(format!(".{name}.tandem-staging-{}", std::process::id()));
         if staging.exists() {
-            let _ = std::fs::remove_dir_all(&staging);
+            if staging.join(MARKER_FILE).is_file() {
+                // Left by an earlier run that was killed; it is ours.
+                let _ = std::fs::remove_dir_all(&staging);
+            } else {
+                staging.set_extension(format!("{}", std::time::SystemTime::UNIX_EPOCH.elapsed().unwrap_or_default().as_nanos()));
+            }
         }
         std::fs::create_dir(&staging).map_err(|e| refuse(format!("cannot create a staging folder: {e}")))?;
         std::fs::write(staging.join(MARKER_FILE), "This folder was made by tandem, which may replace it.\n")

@@ -216,3 +216,14 @@ fn an_unsound_quiz_fails_the_build_with_a_concrete_score() {
     assert!(run.stderr.contains("content/guides/q.yaml:"), "{}", run.stderr);
     assert!(run.stderr.contains("d 7 matches no outcome"), "{}", run.stderr);
 }
+
+#[test]
+fn a_section_called_content_builds_again_and_again() {
+    let f = Fixture::new();
+    f.write("content/content/_index.md", "---\ntitle: About content\n---\n");
+    for _ in 0..2 {
+        let run = f.build();
+        assert_eq!(run.code, 0, "{}", run.stderr);
+    }
+    assert!(f.path("public/content/index.html").exists());
+}

@@ -172,4 +172,8 @@ fn output_folder_may_not_be_the_site_or_hold_it() {
     }
     let run = f.tandem(&["build", "--output", f.path("content").to_str().unwrap()]);
     assert_eq!(run.code, 1, "an output folder inside content/ holding files is refused");
+    let run = f.tandem(&["build", "--output", f.path("static/site").to_str().unwrap()]);
+    assert_eq!(run.code, 1, "an output folder inside an input folder is refused");
+    assert!(run.stderr.contains("inside the site's static/ folder"), "{}", run.stderr);
+    assert!(!f.path("static/site").exists());
 }

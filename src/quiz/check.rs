@@ -381,13 +381,20 @@ fn check_question(
 }
 
 /// A knowledge question's `points` or a scale's `weight`: default 1, finite and above zero.
+/// The largest magnitude a scale bound may have.
+const MAX_SCALE_VALUE: i64 = 1_000_000;
+/// The largest points or weight a question or option may carry: far beyond any real quiz, and
+/// small enough that no sum of them overflows or loses its integer exactness.
+const MAX_POINTS: f64 = 1e9;
+
 fn check_positive(r: &mut Reporter, value: Option<f64>, path: &[Seg], key: &str) -> f64 {
     let value = value.unwrap_or(1.0);
-    if !(value.is_finite() && value > 0.0) {
+    if !(value.is_finite() && value > 0.0 && value <= MAX_POINTS) {
         r.push(
-            r.error(r.value(path), format!("`{key}` must be a number above zero"))
+            r.error(r.value(path), format!("`{key}` must be a number above zero and at most {MAX_POINTS:e}"))
                 .with_hint(format!("leave `{key}` out for the default, 1")),
         );
+        return 1.0;
     }
     value
 }
@@ -494,8 +501,8 @@ fn check_options(
                 for (dimension, value) in &points {
                     let key_span = r.key(at!["questions", i, "options", j, "points", dimension.as_str()]);
                     check_dimension_ref(r, dimensions, dimension, key_span);
-                    if !value.is_finite() {
-                        r.push(r.error(key_span, "points must be a finite number"));
+                    if !(value.is_finite() && value.abs() <= MAX_POINTS) {
+                        r.push(r.error(key_span, format!("points must be a number within ±{MAX_POINTS:e}")));
                     }
                 }
                 // In the quiz's dimension order, so scoring adds them in a stable order.
@@ -599,11 +606,12 @@ fn check_scale(r: &mut Reporter, i: usize, scale: Option<yaml_serde::Value>) -> 
             match yaml_serde::from_value::<RawCustomScale>(value) {
                 Ok(RawCustomScale { min, max, labels }) => {
                     let labels = labels.unwrap_or_default();
-                    if min >= max || max - min > 100 {
-                        r.push(
-                            r.error(span, format!("the scale runs from {min} to {max}"))
-                                .with_hint("`min` must be below `max`, with at most 100 steps between them"),
-                        );
+                    // Bounded so that sums stay exact in the browser's numbers and `min + max` cannot overflow.
+                    let in_range = |v: i64| (-MAX_SCALE_VALUE..=MAX_SCALE_VALUE).contains(&v);
+                    if min >= max || !in_range(min) || !in_range(max) || max - min > 100 {
+                        r.push(r.error(span, format!("the scale runs from {min} to {max}")).with_hint(format!(
+                            "`min` must be below `max`, with at most 100 steps between them, both within ±{MAX_SCALE_VALUE}"
+                        )));
                     } else if !labels.is_empty() && labels.len() as i64 != max - min + 1 {
                         r.push(
                             r.error(
@@ -1096,5 +1104,20 @@ mod tests {
             ],
             "{messages:#?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use crate::quiz::testing::errors;
+
+    #[test]
+    fn huge_numbers_are_errors_not_crashes() {
+        let scale = "title: T\nmode: assessment\ndimensions: [{ id: d }]\nquestions:\n  - { type: scale, prompt: P, dimension: d, reverse: true, scale: { min: -9223372036854775808, max: 9223372036854775807 } }\noutcomes:\n  - { id: o, title: O, when: {} }\n";
+        assert!(errors(scale).iter().any(|p| p.message.contains("the scale runs from")), "{:#?}", errors(scale));
+        let points = "title: T\nmode: knowledge\nquestions:\n  - { type: truefalse, prompt: P, answer: true, points: 1e308 }\n  - { type: truefalse, prompt: Q, answer: true, points: 1e308 }\n";
+        let found = errors(points);
+        assert_eq!(found.len(), 2, "{found:#?}");
+        assert!(found.iter().all(|p| p.message.contains("at most")), "{found:#?}");
     }
 }
