@@ -196,7 +196,10 @@ impl OutputDir {
                 // Left by an earlier run that was killed; it is ours.
                 let _ = std::fs::remove_dir_all(&staging);
             } else {
-                staging.set_extension(format!("{}", std::time::SystemTime::UNIX_EPOCH.elapsed().unwrap_or_default().as_nanos()));
+                staging.set_extension(format!(
+                    "{}",
+                    std::time::SystemTime::UNIX_EPOCH.elapsed().unwrap_or_default().as_nanos()
+                ));
             }
         }
         std::fs::create_dir(&staging).map_err(|e| refuse(format!("cannot create a staging folder: {e}")))?;

@@ -1,7 +1,7 @@
 //! The content model: sections, pages and quizzes read from `content/`, with their URLs, order and
 //! front matter. Loading validates everything that can be known without rendering.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 
 use rayon::prelude::*;
@@ -98,6 +98,8 @@ pub struct Content {
     /// Source path (relative to the root) → site path, for rewriting links.
     pub paths_by_source: HashMap<PathBuf, String>,
     pub quizzes_by_id: HashMap<String, PageId>,
+    /// Ids of quiz files that failed to parse: embeds of them are not a second error.
+    pub broken_quizzes: HashSet<String>,
     /// Tag → pages, in reading order.
     pub tags: BTreeMap<String, Vec<PageId>>,
 }
@@ -183,6 +185,9 @@ impl Content {
                 content.sections[section].path.clone()
             } else {
                 let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
+                if matches!(file_kind(&rel), Some(FileKind::Quiz)) {
+                    content.broken_quizzes.insert(stem.to_string());
+                }
                 format!("{}{stem}/", content.sections[section].path)
             };
             content.paths_by_source.insert(rel, path);
@@ -453,6 +458,11 @@ fn read_and_parse(abs: &Path, rel: PathBuf, kind: FileKind) -> Result<ParseResul
         Diagnostic::error(&rel, format!("not UTF-8 text (at byte {})", e.utf8_error().valid_up_to()))
             .with_hint("save the file as UTF-8")
     })?;
+    // A byte-order mark is not part of the text (YAML would read it as a second document).
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     let source = SourceFile { path: rel, text };
     match kind {
         FileKind::Quiz => {
@@ -588,15 +598,42 @@ fn widen_to_word(mut loc: Location) -> Location {
     loc
 }
 
+/// `YYYY-MM-DD`, optionally followed by `T` (or a space) and `HH:MM[:SS[.fff]]` with an optional
+/// `Z` or `±HH:MM`: what feeds and sitemaps accept.
 fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    b.len() >= 10
-        && b[..4].iter().all(u8::is_ascii_digit)
-        && b[4] == b'-'
-        && b[5..7].iter().all(u8::is_ascii_digit)
-        && b[7] == b'-'
-        && b[8..10].iter().all(u8::is_ascii_digit)
-        && (b.len() == 10 || b[10] == b'T' || b[10] == b' ')
+    let digits = |t: &str, n: usize| t.len() == n && t.bytes().all(|b| b.is_ascii_digit());
+    let number = |t: &str| t.parse::<u32>().unwrap_or(99);
+    let (date, time) = match s.find(['T', ' ']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let parts: Vec<&str> = date.split('-').collect();
+    let date_ok = parts.len() == 3
+        && digits(parts[0], 4)
+        && digits(parts[1], 2)
+        && digits(parts[2], 2)
+        && (1..=12).contains(&number(parts[1]))
+        && (1..=31).contains(&number(parts[2]));
+    let Some(time) = time else { return date_ok };
+    let (clock, zone) = match time.find(['Z', '+', '-']) {
+        Some(i) => (&time[..i], &time[i..]),
+        None => (time, ""),
+    };
+    let clock_parts: Vec<&str> = clock.split(':').collect();
+    let seconds_ok = |t: &str| {
+        let whole = t.split('.').next().unwrap_or("");
+        digits(whole, 2) && number(whole) < 61
+    };
+    let clock_ok = matches!(clock_parts.len(), 2 | 3)
+        && digits(clock_parts[0], 2)
+        && number(clock_parts[0]) < 24
+        && digits(clock_parts[1], 2)
+        && number(clock_parts[1]) < 60
+        && clock_parts.get(2).is_none_or(|s| seconds_ok(s));
+    let zone_ok = zone.is_empty()
+        || zone == "Z"
+        || (zone.len() == 6 && digits(&zone[1..3], 2) && &zone[3..4] == ":" && digits(&zone[4..], 2));
+    date_ok && clock_ok && zone_ok
 }
 
 fn check_slug(slug: &str) -> Result<(), String> {
@@ -658,6 +695,16 @@ mod tests {
     fn bad_date_is_reported_on_its_line() {
         let d = parse_front_matter(&src("---\ntitle: Hi\ndate: yesterday\n---\n")).unwrap_err();
         assert_eq!(d.location.unwrap().line, 3);
+    }
+
+    #[test]
+    fn dates_must_be_real_dates() {
+        for ok in ["2024-05-01", "2024-05-01T09:00:00Z", "2024-05-01 09:00", "2024-05-01T09:00:00.5+02:00"] {
+            assert!(is_date(ok), "{ok}");
+        }
+        for bad in ["2024-13-45", "2024-05-01Tjunk", "24-05-01", "2024-05-01T25:00", "2024-05-01T09:00+2"] {
+            assert!(!is_date(bad), "{bad}");
+        }
     }
 
     #[test]

@@ -104,8 +104,8 @@ pub fn render(doc: &Document, config: &MarkdownConfig, resolver: &dyn Resolver) 
                     .iter()
                     .position(|(e, _)| matches!(e, Event::End(TagEnd::Heading(_))))
                     .map_or(events.len(), |p| i + p);
-                let inner: Vec<Event> = events[i + 1..end].iter().map(|(e, _)| e.clone()).collect();
-                let title = plain_text(&inner);
+                let inner = &events[i + 1..end];
+                let title = plain_text(inner.iter().map(|(e, _)| e));
                 let base = id.as_ref().map_or_else(|| slugify(&title), |id| id.to_string());
                 let unique = unique_id(base, &mut used_ids);
                 out.anchors.insert(unique.clone());
@@ -116,7 +116,11 @@ pub fn render(doc: &Document, config: &MarkdownConfig, resolver: &dyn Resolver) 
                     classes: classes.clone(),
                     attrs: attrs.clone(),
                 }));
-                html_events.extend(inner.into_iter().map(|e| rewrite_link(e, doc, 0..0, resolver, &mut out)));
+                html_events.extend(
+                    inner
+                        .iter()
+                        .map(|(e, range)| rewrite_link(e.clone(), doc, range.clone(), resolver, &mut out)),
+                );
                 if config.heading_anchors {
                     // The heading names the link; the `#` glyph comes from CSS, so nothing is read twice.
                     html_events.push(Event::InlineHtml(
@@ -127,10 +131,6 @@ pub fn render(doc: &Document, config: &MarkdownConfig, resolver: &dyn Resolver) 
                 html_events.push(Event::End(TagEnd::Heading(*level)));
                 i = end + 1;
                 continue;
-            }
-            Event::FootnoteReference(name) => {
-                out.anchors.insert(format!("fn-{name}"));
-                html_events.push(event.clone());
             }
             Event::Start(Tag::FootnoteDefinition(name)) => {
                 out.anchors.insert(name.to_string());
@@ -249,7 +249,7 @@ fn quiz_embed(paragraph: &str) -> Option<String> {
     (!id.is_empty() && !id.contains('"')).then(|| id.to_string())
 }
 
-fn plain_text(events: &[Event]) -> String {
+fn plain_text<'e>(events: impl Iterator<Item = &'e Event<'e>>) -> String {
     let mut s = String::new();
     for e in events {
         match e {
@@ -363,6 +363,13 @@ mod tests {
         assert_eq!(r.diagnostics.len(), 2, "{:?}", r.diagnostics);
         assert_eq!(r.diagnostics[0].location.as_ref().unwrap().line, 4);
         assert_eq!(r.diagnostics[1].location.as_ref().unwrap().line, 6);
+    }
+
+    #[test]
+    fn a_broken_link_in_a_heading_is_reported_on_its_line() {
+        let r = md("Intro\n\nMore\n\n## See [gone](gone.md)\n");
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.diagnostics[0].location.as_ref().unwrap().line, 8);
     }
 
     #[test]

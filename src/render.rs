@@ -228,7 +228,9 @@ impl markdown::Resolver for SiteResolver<'_> {
         self.site.content.resolve_source_link(from, target).map(|(t, path)| (t, self.site.url(&path)))
     }
     fn quiz_html(&self, id: &str) -> Option<String> {
-        self.quizzes.get(id).cloned()
+        // A quiz that failed to parse was reported already; its embeds stay empty.
+        let broken = || self.site.content.broken_quizzes.contains(id).then(String::new);
+        self.quizzes.get(id).cloned().or_else(broken)
     }
 }
 

@@ -177,3 +177,31 @@ fn output_folder_may_not_be_the_site_or_hold_it() {
     assert!(run.stderr.contains("inside the site's static/ folder"), "{}", run.stderr);
     assert!(!f.path("static/site").exists());
 }
+
+#[test]
+fn a_broken_quiz_is_one_error_not_one_per_embed() {
+    let f = Fixture::new();
+    f.write(
+        "content/guides/q.yaml",
+        "title: Q\nmode: knowlege\nquestions:\n  - { type: truefalse, prompt: P, answer: true }\n",
+    );
+    f.write(
+        "content/guides/one.md",
+        "---\ntitle: One\n---\n## Start here\n\n{{ quiz(id=\"q\") }}\n\n{{ quiz(id=\"q\") }}\n",
+    );
+    let run = f.build();
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("content/guides/q.yaml:2:"), "{}", run.stderr);
+    assert!(!run.stderr.contains("there is no quiz"), "{}", run.stderr);
+    assert!(run.stderr.contains("1 error"), "{}", run.stderr);
+}
+
+#[test]
+fn a_quiz_with_a_byte_order_mark_reads_like_any_other() {
+    let f = Fixture::new();
+    f.write("content/guides/q.yaml", "\u{feff}title: Q\nmode: knowledge\nzebra: 1\nquestions:\n  - { type: truefalse, prompt: P, answer: true }\n");
+    let run = f.build();
+    assert_eq!(run.code, 1);
+    assert!(run.stderr.contains("content/guides/q.yaml:3:"), "{}", run.stderr);
+    assert!(run.stderr.contains("zebra"), "{}", run.stderr);
+}

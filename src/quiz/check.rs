@@ -1114,7 +1114,11 @@ mod limit_tests {
     #[test]
     fn huge_numbers_are_errors_not_crashes() {
         let scale = "title: T\nmode: assessment\ndimensions: [{ id: d }]\nquestions:\n  - { type: scale, prompt: P, dimension: d, reverse: true, scale: { min: -9223372036854775808, max: 9223372036854775807 } }\noutcomes:\n  - { id: o, title: O, when: {} }\n";
-        assert!(errors(scale).iter().any(|p| p.message.contains("the scale runs from")), "{:#?}", errors(scale));
+        assert!(
+            errors(scale).iter().any(|p| p.message.contains("the scale runs from")),
+            "{:#?}",
+            errors(scale)
+        );
         let points = "title: T\nmode: knowledge\nquestions:\n  - { type: truefalse, prompt: P, answer: true, points: 1e308 }\n  - { type: truefalse, prompt: Q, answer: true, points: 1e308 }\n";
         let found = errors(points);
         assert_eq!(found.len(), 2, "{found:#?}");
