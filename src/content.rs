@@ -12,6 +12,9 @@ use crate::quiz::{self, Quiz};
 
 pub const CONTENT_DIR: &str = "content";
 pub const SECTION_FILE: &str = "_index.md";
+/// Files every build writes at the top of the output.
+pub const GENERATED_FILES: &[&str] =
+    &["404.html", "sitemap.xml", "atom.xml", "robots.txt", "search-index.json", "index.html"];
 
 /// What authors may put between the `---` lines. Unknown keys are errors.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -233,11 +236,19 @@ impl Content {
             let (a, b) = (&self.pages[a], &self.pages[b]);
             (a.meta.weight, &a.meta.title, &a.path).cmp(&(b.meta.weight, &b.meta.title, &b.path))
         });
+        // Tags that differ only in case or punctuation share a URL, so they share a listing, under
+        // the spelling met first in reading order.
+        let mut spelling_of_slug: HashMap<String, String> = HashMap::new();
         for id in order {
             let page = &self.pages[id];
             self.sections[page.section].pages.push(id);
             for tag in &page.meta.tags {
-                self.tags.entry(tag.clone()).or_default().push(id);
+                let name =
+                    spelling_of_slug.entry(crate::markdown::slugify(tag)).or_insert_with(|| tag.clone());
+                let pages = self.tags.entry(name.clone()).or_default();
+                if pages.last() != Some(&id) {
+                    pages.push(id);
+                }
             }
         }
         let weights: Vec<(i64, String)> =
@@ -246,13 +257,28 @@ impl Content {
             section.subsections.sort_by(|&a, &b| weights[a].cmp(&weights[b]));
         }
 
-        let mut owner_of_path: HashMap<String, PathBuf> = HashMap::new();
+        // Paths the build writes itself, so that no page or alias silently takes their place.
+        let mut owner_of_path: HashMap<String, PathBuf> = GENERATED_FILES
+            .iter()
+            .map(|f| (format!("/{f}/"), PathBuf::from(format!("(generated) {f}"))))
+            .collect();
+        if !self.tags.is_empty() {
+            owner_of_path.insert("/tags/".into(), "(generated) tags/".into());
+            for slug in spelling_of_slug.keys() {
+                owner_of_path.insert(format!("/tags/{slug}/"), "(generated) tags/".into());
+            }
+        }
         for section in &self.sections {
             let file = section.source.as_ref().map_or_else(|| PathBuf::from(CONTENT_DIR), |s| s.path.clone());
             if let Some(src) = &section.source {
                 self.paths_by_source.insert(src.path.clone(), section.path.clone());
             }
-            owner_of_path.insert(section.path.clone(), file);
+            if let Some(other) = owner_of_path.insert(section.path.clone(), file.clone()) {
+                diagnostics.push(
+                    Diagnostic::error(&file, format!("this section's URL {} is taken", section.path))
+                        .with_hint(format!("{} writes it; rename the folder", other.display())),
+                );
+            }
         }
         for (id, page) in self.pages.iter().enumerate() {
             self.paths_by_source.insert(page.source.path.clone(), page.path.clone());
@@ -284,6 +310,14 @@ impl Content {
         for page in &self.pages {
             for alias in &page.meta.aliases {
                 let path = normalize_alias(alias);
+                if path.split('/').any(|seg| seg == "." || seg == "..") || path.contains('\\') {
+                    diagnostics.push(front_matter_error(
+                        &page.source,
+                        "aliases",
+                        format!("the alias {alias} is not a plain URL path"),
+                    ));
+                    continue;
+                }
                 if let Some(other) = owner_of_path.insert(path.clone(), page.source.path.clone()) {
                     diagnostics.push(front_matter_error(
                         &page.source,

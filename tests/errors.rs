@@ -205,3 +205,30 @@ fn a_quiz_with_a_byte_order_mark_reads_like_any_other() {
     assert!(run.stderr.contains("content/guides/q.yaml:3:"), "{}", run.stderr);
     assert!(run.stderr.contains("zebra"), "{}", run.stderr);
 }
+
+#[test]
+fn nothing_silently_takes_the_place_of_a_generated_file() {
+    for (file, text) in [
+        ("content/tags/_index.md", "---\ntitle: Tags\n---\n"),
+        ("content/guides/x.md", "---\ntitle: X\naliases: [\"/tags/basics/\"]\n---\n"),
+        ("content/guides/y.md", "---\ntitle: Y\naliases: [\"a/../../b\"]\n---\n"),
+        ("content/z.md", "---\ntitle: Z\nslug: 404.html\n---\n"),
+    ] {
+        let f = Fixture::new();
+        f.write(file, text);
+        let check = f.tandem(&["check"]);
+        assert_eq!(check.code, 1, "{file}: check must fail too: {}", check.stdout);
+        assert!(check.stderr.contains(file), "{file}: {}", check.stderr);
+        assert_eq!(f.build().code, 1, "{file}");
+    }
+}
+
+#[test]
+fn tags_differing_in_case_share_one_listing() {
+    let f = Fixture::new();
+    f.write("content/guides/three.md", "---\ntitle: Three\ntags: [Basics]\n---\n");
+    assert_eq!(f.build().code, 0);
+    let listing = f.read("public/tags/basics/index.html");
+    assert!(listing.contains(">One<") && listing.contains(">Three<"), "{listing}");
+    assert_eq!(f.read("public/tags/index.html").matches("/tags/basics/").count(), 1);
+}
