@@ -36,8 +36,6 @@ pub struct Rendered {
     /// Every id a link can point at with `#…` (headings and footnotes).
     pub anchors: HashSet<String>,
     pub links: Vec<LinkRef>,
-    /// Ids of the quizzes embedded, in order.
-    pub quizzes: Vec<String>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -93,7 +91,6 @@ pub fn render(doc: &Document, config: &MarkdownConfig, resolver: &dyn Resolver) 
                                 .with_hint("the id is the quiz file's name without .yaml, e.g. content/quizzes/ID.yaml"),
                         ),
                     }
-                    out.quizzes.push(id);
                     i = end;
                     continue;
                 }
@@ -383,7 +380,6 @@ mod tests {
     fn quiz_embeds_replace_their_paragraph() {
         let r = md("Before\n\n{{ quiz(id=\"q\") }}\n\n{{quiz(id=\"nope\")}}\n\n`{{ quiz(id=\"q\") }}`\n");
         assert!(r.html.contains("<form data-quiz=\"q\"></form>"));
-        assert_eq!(r.quizzes, ["q", "nope"]);
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!(r.diagnostics[0].location.as_ref().unwrap().line, 8);
         assert!(r.html.contains("<code>{{ quiz(id=\"q\") }}</code>"), "{}", r.html);

@@ -49,21 +49,22 @@ impl Templates {
                     .push(Diagnostic::error(&file.display, "cannot read this template as UTF-8 text")),
             }
         }
-        // Each template on its own first, so every syntax error is reported, not only the first.
-        for (name, text) in &sources {
-            let mut alone = Tera::new();
-            if let Err(e) = alone.add_raw_template(name, text)
-                && matches!(e.kind(), tera::ErrorKind::SyntaxError(_))
-            {
-                diagnostics.push(template_diagnostic(&e, &layers));
-            }
-        }
         let mut tera = Tera::new();
         tera.autoescape_on([".html", ".xml"]);
         if diagnostics.is_empty()
-            && let Err(e) = tera.add_raw_templates(sources)
+            && let Err(e) = tera.add_raw_templates(sources.clone())
         {
-            diagnostics.push(template_diagnostic(&e, &layers));
+            // Tera stops at the first error; parse each template alone to report every syntax error.
+            for (name, text) in &sources {
+                if let Err(alone) = Tera::new().add_raw_template(name, text)
+                    && matches!(alone.kind(), tera::ErrorKind::SyntaxError(_))
+                {
+                    diagnostics.push(template_diagnostic(&alone, &layers));
+                }
+            }
+            if diagnostics.is_empty() {
+                diagnostics.push(template_diagnostic(&e, &layers));
+            }
         }
         if diagnostics.is_empty() { Ok(Templates { tera, layers }) } else { Err(diagnostics) }
     }
@@ -741,8 +742,12 @@ fn render_quiz(
             .content
             .pages
             .iter()
-            .find(|p| p.source.path == src)
-            .map(|p| p.meta.title.clone())
+            .map(|p| (&p.source.path, &p.meta.title))
+            .chain(
+                site.content.sections.iter().filter_map(|s| Some((&s.source.as_ref()?.path, &s.meta.title))),
+            )
+            .find(|(path, _)| **path == src)
+            .map(|(_, title)| title.clone())
             .unwrap_or_default();
         let url = site.url(&path);
         Some((if anchor.is_empty() { url } else { format!("{url}#{anchor}") }, title))

@@ -90,8 +90,7 @@ fn add_disk(dir: &Path, display: &Path, into: &mut BTreeMap<String, ThemeFile>) 
         return;
     }
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
-        let name = entry.file_name().to_string_lossy();
-        if !entry.file_type().is_file() || name.starts_with('.') || name.ends_with('~') {
+        if !entry.file_type().is_file() || crate::content::is_hidden(entry.path()) {
             continue;
         }
         let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
@@ -104,11 +103,6 @@ fn add_disk(dir: &Path, display: &Path, into: &mut BTreeMap<String, ThemeFile>) 
 
 fn slash_path(p: &Path) -> String {
     p.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
-}
-
-/// Writes the default theme's files under `dir` (for `tandem init`).
-pub fn extract_default_theme(dir: &Path) -> std::io::Result<()> {
-    DEFAULT_THEME.extract(dir)
 }
 
 #[cfg(test)]
