@@ -369,6 +369,15 @@ impl Rendering {
         self.doc_mut(doc).template_error = self.render_template(site, templates, doc, out).err();
     }
 
+    /// Builds what [`Rendering::render_document`] needs to find the pages linking to an edited
+    /// page, so that the first edit after a full build does not pay for it. `tandem build` never
+    /// calls this; the dev server does once a build is published.
+    pub fn prepare_for_edits(&mut self) {
+        if self.anchor_links_to.is_none() {
+            self.anchor_links_to = Some(self.index_anchor_links());
+        }
+    }
+
     /// Whether the site files (static files included) were all written without a problem.
     pub fn site_files_written(&self) -> bool {
         self.site_file_errors.is_empty()

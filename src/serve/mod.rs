@@ -131,6 +131,7 @@ fn rebuild_loop(mut model: Model, watch: Option<Watch>, state: &AppState) {
     if let Some(first) = first {
         announce(state, &first, "built");
     }
+    model.prepare_for_edits();
     let Some(mut watch) = watch else { return };
     while let Some(batch) = watch.next_batch() {
         let outcome =
@@ -140,6 +141,7 @@ fn rebuild_loop(mut model: Model, watch: Option<Watch>, state: &AppState) {
             );
         if let Some(outcome) = outcome {
             announce(state, &outcome, "rebuilt");
+            model.prepare_for_edits();
         }
     }
 }

@@ -95,6 +95,14 @@ impl Model {
         Model { opts, site: None, files: Arc::default() }
     }
 
+    /// Readies the model for the next one-page edit (see [`Rendering::prepare_for_edits`]); called
+    /// after a build is published, off the path from a save to the page served.
+    pub fn prepare_for_edits(&mut self) {
+        if let Some(site) = &mut self.site {
+            site.rendering.prepare_for_edits();
+        }
+    }
+
     /// Loads and renders everything.
     pub fn rebuild_all(&mut self) -> Outcome {
         let started = Instant::now();
