@@ -164,8 +164,19 @@ pub struct Site<'a> {
 }
 
 impl<'a> Site<'a> {
+    /// The URL of a site path: with the base path, and percent-encoded where a file or folder
+    /// name holds what a URL path cannot (spaces, `#`, `?`, `%`, non-ASCII letters).
     pub fn url(&self, path: &str) -> String {
-        format!("{}{}", self.config.base_path(), path)
+        let mut url = String::with_capacity(self.config.base_path().len() + path.len());
+        url.push_str(self.config.base_path());
+        for byte in path.bytes() {
+            if byte.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&byte) {
+                url.push(byte as char);
+            } else {
+                url.push_str(&format!("%{byte:02X}"));
+            }
+        }
+        url
     }
 
     fn summary(&self, id: PageId) -> PageSummary<'a> {

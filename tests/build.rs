@@ -227,3 +227,21 @@ fn a_section_called_content_builds_again_and_again() {
     }
     assert!(f.path("public/content/index.html").exists());
 }
+
+#[test]
+fn file_names_that_urls_cannot_hold_are_percent_encoded() {
+    let f = Fixture::new();
+    f.write("content/q&a #1/_index.md", "---\ntitle: Q and A\n---\n");
+    f.write("content/q&a #1/café au lait.md", "---\ntitle: Café\n---\nBack to [one](../guides/one.md).\n");
+    f.write(
+        "content/guides/three.md",
+        "---\ntitle: Three\n---\nSee [café](../q&a%20%231/café%20au%20lait.md).\n",
+    );
+    let run = f.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(f.path("public/q&a #1/café au lait/index.html").is_file());
+    let three = f.read("public/guides/three/index.html");
+    assert!(three.contains(r#"href="/q&amp;a%20%231/caf%C3%A9%20au%20lait/""#), "{three}");
+    let sitemap = f.read("public/sitemap.xml");
+    assert!(sitemap.contains("https://example.org/q&amp;a%20%231/caf%C3%A9%20au%20lait/"), "{sitemap}");
+}
