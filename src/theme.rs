@@ -51,6 +51,10 @@ impl Layers {
         let mut layers = Layers::default();
         add_embedded(&DEFAULT_THEME, "templates", &mut layers.templates);
         add_embedded(&DEFAULT_THEME, "static", &mut layers.statics);
+        if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
+            return Err(Diagnostic::error("site.toml", format!("`{theme}` is not a theme name"))
+                .with_hint("a theme is a folder name under themes/, e.g. `theme = \"default\"`"));
+        }
         let theme_dir = root.join("themes").join(theme);
         if theme_dir.is_dir() {
             let display = PathBuf::from("themes").join(theme);
@@ -125,5 +129,13 @@ mod tests {
     fn an_unknown_theme_is_an_error() {
         let root = tempfile::tempdir().unwrap();
         assert!(Layers::resolve(root.path(), "nope").is_err());
+    }
+
+    #[test]
+    fn a_theme_name_cannot_leave_themes() {
+        let root = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(root.path().join("x/templates")).unwrap();
+        std::fs::create_dir_all(root.path().join("themes")).unwrap();
+        assert!(Layers::resolve(root.path(), "../x").is_err());
     }
 }
