@@ -752,8 +752,21 @@ fn render_quiz(
     let no_embeds = HashMap::new();
     let resolver = SiteResolver { site, quizzes: &no_embeds };
     let from = page.source.path.as_path();
+    // Each Markdown string is rendered once, by the view; a broken link in it is reported where
+    // that string starts in the quiz file.
+    let offsets: HashMap<&str, usize> =
+        q.markdown().into_iter().map(|(m, _)| (m.text.as_str(), m.offset)).collect();
+    let link_problems = std::cell::RefCell::new(Vec::new());
     let md = |text: &str, inline: bool| {
-        markdown::render_fragment(text, inline, &site.config.markdown, from, &resolver).0
+        let (html, found) = markdown::render_fragment(text, inline, &site.config.markdown, from, &resolver);
+        let offset = offsets.get(text).copied().unwrap_or(0);
+        let len = text.lines().next().map_or(1, str::len);
+        link_problems.borrow_mut().extend(
+            found
+                .into_iter()
+                .map(|d| Diagnostic { location: None, ..d }.at_offset(&page.source.text, offset, len)),
+        );
+        html
     };
     let link = |target: &str| {
         let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
@@ -773,18 +786,6 @@ fn render_quiz(
         Some((if anchor.is_empty() { url } else { format!("{url}#{anchor}") }, title))
     };
     let mut problems = Vec::new();
-    // Broken links in the quiz's Markdown, reported where that Markdown starts in the file.
-    for (markdown, rendering) in q.markdown() {
-        let inline = rendering == quiz::Rendering::Inline;
-        for d in markdown::render_fragment(&markdown.text, inline, &site.config.markdown, from, &resolver).1 {
-            let len = markdown.text.lines().next().map_or(1, str::len);
-            problems.push(Diagnostic { location: None, ..d }.at_offset(
-                &page.source.text,
-                markdown.offset,
-                len,
-            ));
-        }
-    }
     for (target, offset) in q.outcome_links() {
         if link(target).is_none() {
             problems.push(
@@ -795,6 +796,7 @@ fn render_quiz(
         }
     }
     let view = quiz::view(q, &site.url(&page.path), &md, &link);
+    problems.extend(link_problems.take());
     let mut ctx = Context::new();
     ctx.insert("quiz", &view);
     let mut render_at = |level: u8| {
