@@ -12,9 +12,6 @@ use crate::quiz::{self, Quiz};
 
 pub const CONTENT_DIR: &str = "content";
 pub const SECTION_FILE: &str = "_index.md";
-/// Files every build writes at the top of the output.
-pub const GENERATED_FILES: &[&str] =
-    &["404.html", "sitemap.xml", "atom.xml", "robots.txt", "search-index.json", "index.html"];
 
 /// What authors may put between the `---` lines. Unknown keys are errors.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
@@ -258,8 +255,9 @@ impl Content {
         }
 
         // Paths the build writes itself, so that no page or alias silently takes their place.
-        let mut owner_of_path: HashMap<String, PathBuf> = GENERATED_FILES
-            .iter()
+        // The home page's index.html is one of them: a page at /index.html/ would need it as a folder.
+        let generated = crate::render::site_files::reserved_files().chain(["index.html"]);
+        let mut owner_of_path: HashMap<String, PathBuf> = generated
             .map(|f| (format!("/{f}/"), PathBuf::from(format!("(generated) {f}"))))
             .collect();
         if !self.tags.is_empty() {

@@ -1,0 +1,189 @@
+//! Rendering: Markdown and quizzes to HTML, then every output file through the Tera templates.
+//!
+//! Templates get the config and the navigation tree once (Tera's global context) and only their
+//! own page or section per render, so a page's context stays small however big the site is.
+//!
+//! By what it produces: [`pages`] (guides, quiz pages, sections and their navigation),
+//! [`quizzes`] (each quiz's HTML), [`site_files`] (sitemap, feed, tags, aliases, search index,
+//! static files: one module each, listed in one table). [`rendering`] keeps what a build learned
+//! so that the dev server can re-render one page.
+
+mod pages;
+mod quizzes;
+mod rendering;
+pub mod site_files;
+mod templates;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use tera::Context;
+
+use self::pages::tag_link;
+pub use self::rendering::{Rendering, render_site};
+pub use self::templates::Templates;
+use crate::config::Config;
+use crate::content::{Content, Page, PageId, PageKind, SectionId};
+use crate::diagnostic::Diagnostic;
+use crate::markdown;
+
+/// Where rendered files go: a staging folder on disk, memory for the dev server, or nowhere.
+pub trait Output: Sync {
+    /// `path` is relative to the output root, with `/` separators, e.g. `guides/x/index.html`.
+    fn write(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()>;
+}
+
+/// Swallows everything (for `check`).
+pub struct Discard;
+
+impl Output for Discard {
+    fn write(&self, _path: &str, _bytes: Vec<u8>) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[derive(Serialize, Clone)]
+pub struct Link {
+    pub title: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+struct PageSummary<'a> {
+    title: &'a str,
+    description: &'a str,
+    url: String,
+    kind: &'static str,
+    date: Option<&'a str>,
+    weight: i64,
+}
+
+#[derive(Serialize)]
+struct NavSection<'a> {
+    title: &'a str,
+    url: String,
+    pages: Vec<PageSummary<'a>>,
+    subsections: Vec<NavSection<'a>>,
+}
+
+/// The site, loaded and ready to render.
+pub struct Site<'a> {
+    pub root: &'a Path,
+    pub config: &'a Config,
+    pub content: &'a Content,
+}
+
+impl<'a> Site<'a> {
+    /// The URL of a site path: with the base path, and percent-encoded where a file or folder
+    /// name holds what a URL path cannot (spaces, `#`, `?`, `%`, non-ASCII letters).
+    pub fn url(&self, path: &str) -> String {
+        let mut url = String::with_capacity(self.config.base_path().len() + path.len());
+        url.push_str(self.config.base_path());
+        for byte in path.bytes() {
+            if byte.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&byte) {
+                url.push(byte as char);
+            } else {
+                url.push_str(&format!("%{byte:02X}"));
+            }
+        }
+        url
+    }
+
+    fn summary(&self, id: PageId) -> PageSummary<'a> {
+        let p = &self.content.pages[id];
+        PageSummary {
+            title: &p.meta.title,
+            description: &p.meta.description,
+            url: self.url(&p.path),
+            kind: kind_name(p),
+            date: p.meta.date.as_deref(),
+            weight: p.meta.weight,
+        }
+    }
+
+    fn nav(&self, section: SectionId) -> NavSection<'a> {
+        let s = &self.content.sections[section];
+        NavSection {
+            title: &s.meta.title,
+            url: self.url(&s.path),
+            pages: s.pages.iter().map(|&p| self.summary(p)).collect(),
+            subsections: s.subsections.iter().map(|&c| self.nav(c)).collect(),
+        }
+    }
+
+    fn breadcrumbs(&self, section: SectionId) -> Vec<Link> {
+        self.content
+            .ancestors(section)
+            .into_iter()
+            .map(|s| Link {
+                title: self.content.sections[s].meta.title.clone(),
+                url: self.url(&self.content.sections[s].path),
+            })
+            .collect()
+    }
+
+    fn page_link(&self, id: PageId) -> Link {
+        let p = &self.content.pages[id];
+        Link { title: p.meta.title.clone(), url: self.url(&p.path) }
+    }
+}
+
+/// The navigation tree, from the home page down, for the templates' global context.
+pub fn nav_tree(site: &Site) -> impl Serialize {
+    site.nav(0)
+}
+
+fn kind_name(p: &Page) -> &'static str {
+    match p.kind {
+        PageKind::Guide { .. } => "guide",
+        PageKind::Quiz(_) => "quiz",
+    }
+}
+
+struct SiteResolver<'a> {
+    site: &'a Site<'a>,
+    quizzes: &'a HashMap<String, String>,
+}
+
+impl markdown::Resolver for SiteResolver<'_> {
+    fn source_url(&self, from: &Path, target: &str) -> Option<(PathBuf, String)> {
+        self.site.content.resolve_source_link(from, target).map(|(t, path)| (t, self.site.url(&path)))
+    }
+    fn quiz_html(&self, id: &str) -> Option<String> {
+        // A quiz that failed to parse was reported already; its embeds stay empty.
+        let broken = || self.site.content.broken_quizzes.contains(id).then(String::new);
+        self.quizzes.get(id).cloned().or_else(broken)
+    }
+}
+
+fn write(out: &dyn Output, path: &str, bytes: Vec<u8>) -> Result<(), Diagnostic> {
+    out.write(path, bytes).map_err(|e| Diagnostic::error(path, format!("cannot write the output file: {e}")))
+}
+
+/// `/guides/x/` → `guides/x/index.html`.
+pub fn output_file(site_path: &str) -> String {
+    format!("{}index.html", site_path.trim_start_matches('/'))
+}
+
+fn base_context(site: &Site, current_path: &str, section: SectionId) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("current_url", &site.url(current_path));
+    ctx.insert("current_path", current_path);
+    ctx.insert("breadcrumbs", &site.breadcrumbs(section));
+    // The top-level section this page lives under, so navigation can mark it.
+    let top = site.content.ancestors(section).get(1).copied();
+    ctx.insert("current_section_url", &top.map(|s| site.url(&site.content.sections[s].path)));
+    ctx
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_files_are_index_html_under_the_path() {
+        assert_eq!(output_file("/"), "index.html");
+        assert_eq!(output_file("/guides/x/"), "guides/x/index.html");
+    }
+}

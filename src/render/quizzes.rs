@@ -1,0 +1,128 @@
+//! Quizzes through the theme's `partials/quiz.html`: once as their own page, once for embedding.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use tera::Context;
+
+use super::{Site, SiteResolver, Templates};
+use crate::content::{Page, PageId, PageKind};
+use crate::diagnostic::Diagnostic;
+use crate::markdown;
+use crate::quiz;
+
+/// Every quiz rendered twice: for embedding in guides (an h2), by quiz id, and as its own page
+/// (its title is the page's h1), by page id; and the problems found on the way.
+pub(super) fn render_quizzes(
+    site: &Site,
+    templates: &Templates,
+) -> (HashMap<String, String>, HashMap<PageId, String>, Vec<Diagnostic>) {
+    let quiz_results: Vec<(PageId, String, Option<QuizHtml>, Vec<Diagnostic>)> = site
+        .content
+        .pages
+        .par_iter()
+        .enumerate()
+        .filter_map(|(id, p)| match &p.kind {
+            PageKind::Quiz(q) => Some((id, p, q)),
+            _ => None,
+        })
+        .map(|(id, page, q)| {
+            let (html, problems) = render_quiz(site, templates, page, q);
+            (id, q.id.clone(), html, problems)
+        })
+        .collect();
+    let mut diagnostics = Vec::new();
+    let mut quiz_html = HashMap::new();
+    let mut quiz_pages = HashMap::new();
+    for (page, id, html, problems) in quiz_results {
+        diagnostics.extend(problems);
+        match html {
+            Some(QuizHtml { own_page, embedded }) => {
+                quiz_pages.insert(page, own_page);
+                quiz_html.insert(id, embedded);
+            }
+            // Reported in `problems`; guides embedding it get an empty slot, not a second error.
+            None => {
+                quiz_html.insert(id, String::new());
+            }
+        }
+    }
+    (quiz_html, quiz_pages, diagnostics)
+}
+
+/// A quiz through the theme's `partials/quiz.html`, twice.
+struct QuizHtml {
+    /// For the quiz's own page, where its title is the h1.
+    own_page: String,
+    /// For guides that embed it, where its title is an h2.
+    embedded: String,
+}
+
+fn render_quiz(
+    site: &Site,
+    templates: &Templates,
+    page: &Page,
+    q: &quiz::Quiz,
+) -> (Option<QuizHtml>, Vec<Diagnostic>) {
+    let no_embeds = HashMap::new();
+    let resolver = SiteResolver { site, quizzes: &no_embeds };
+    let from = page.source.path.as_path();
+    // Each Markdown string is rendered once, by the view; a broken link in it is reported where
+    // that string starts in the quiz file.
+    let offsets: HashMap<&str, usize> =
+        q.markdown().into_iter().map(|(m, _)| (m.text.as_str(), m.offset)).collect();
+    let link_problems = std::cell::RefCell::new(Vec::new());
+    let md = |text: &str, inline: bool| {
+        let (html, found) = markdown::render_fragment(text, inline, &site.config.markdown, from, &resolver);
+        let offset = offsets.get(text).copied().unwrap_or(0);
+        let len = text.lines().next().map_or(1, str::len);
+        link_problems.borrow_mut().extend(
+            found
+                .into_iter()
+                .map(|d| Diagnostic { location: None, ..d }.at_offset(&page.source.text, offset, len)),
+        );
+        html
+    };
+    let link = |target: &str| {
+        let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+        let (src, path) = site.content.resolve_source_link(&page.source.path, file)?;
+        let title = site
+            .content
+            .pages
+            .iter()
+            .map(|p| (&p.source.path, &p.meta.title))
+            .chain(
+                site.content.sections.iter().filter_map(|s| Some((&s.source.as_ref()?.path, &s.meta.title))),
+            )
+            .find(|(path, _)| **path == src)
+            .map(|(_, title)| title.clone())
+            .unwrap_or_default();
+        let url = site.url(&path);
+        Some((if anchor.is_empty() { url } else { format!("{url}#{anchor}") }, title))
+    };
+    let mut problems = Vec::new();
+    for (target, offset) in q.outcome_links() {
+        if link(target).is_none() {
+            problems.push(
+                Diagnostic::error(&page.source.path, format!("link to a missing file: {target}"))
+                    .at_offset(&page.source.text, offset, target.len())
+                    .with_hint("outcome links are relative to the quiz file, e.g. ../guides/boundaries.md"),
+            );
+        }
+    }
+    let view = quiz::view(q, &site.url(&page.path), &md, &link);
+    problems.extend(link_problems.take());
+    let mut ctx = Context::new();
+    ctx.insert("quiz", &view);
+    let mut render_at = |level: u8| {
+        ctx.insert("quiz_heading_level", &level);
+        templates.render("partials/quiz.html", &ctx, &page.source.path)
+    };
+    match render_at(1).and_then(|own_page| Ok(QuizHtml { own_page, embedded: render_at(2)? })) {
+        Ok(html) => (Some(html), problems),
+        Err(d) => {
+            problems.push(d);
+            (None, problems)
+        }
+    }
+}

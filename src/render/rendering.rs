@@ -1,0 +1,273 @@
+//! What rendering learned about every document, kept so that the dev server can re-render one page.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+
+use super::pages::{render_page, render_section, render_section_navs};
+use super::quizzes::render_quizzes;
+use super::{Output, Site, SiteResolver, Templates, site_files};
+use crate::content::{DocId, PageId, PageKind, SectionId, SourceFile};
+use crate::diagnostic::Diagnostic;
+use crate::markdown::{self, Document, Rendered};
+
+/// What rendering learned about every document, kept after the files are written.
+///
+/// A full build uses it once, for its problems. The dev server keeps it, so that after one page's
+/// text changed it can re-render just that page ([`Rendering::render_document`]), re-check the
+/// links that point into it, and re-count the problems of the whole site
+/// ([`Rendering::diagnostics`]) without rendering anything else.
+pub struct Rendering {
+    /// Each quiz's HTML for embedding, by quiz id.
+    quiz_html: HashMap<String, String>,
+    /// Each quiz's HTML as its own page, by page id.
+    quiz_pages: HashMap<PageId, String>,
+    quiz_problems: Vec<Diagnostic>,
+    /// `partials/section-nav.html` rendered once per top-level section (see [`render_section_navs`]).
+    section_navs: HashMap<SectionId, String>,
+    section_nav_problem: Option<Diagnostic>,
+    /// By page id and section id.
+    pages: Vec<DocState>,
+    sections: Vec<DocState>,
+    /// The document each Markdown source file is (guides and `_index.md` files).
+    doc_by_source: HashMap<PathBuf, DocId>,
+    /// Source file → the documents whose links point at one of its anchors; built the first time
+    /// one document is re-rendered (a build never needs it).
+    anchor_links_to: Option<HashMap<PathBuf, Vec<DocId>>>,
+    site_file_errors: Vec<Diagnostic>,
+}
+
+/// One page or section, rendered.
+#[derive(Default)]
+struct DocState {
+    /// Its Markdown (`None` for quizzes and for folders without `_index.md`).
+    md: Option<Rendered>,
+    /// Its links to anchors that the target does not have.
+    link_problems: Vec<Diagnostic>,
+    /// Why its template failed.
+    template_error: Option<Diagnostic>,
+}
+
+/// Renders every output file of the site into `out`.
+pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rendering {
+    let content = site.content;
+    // Quizzes first: guides embed their HTML.
+    let (quiz_html, quiz_pages, quiz_problems) = render_quizzes(site, templates);
+    let (section_navs, section_nav_problem) = match render_section_navs(site, templates) {
+        Ok(navs) => (navs, None),
+        Err(d) => (HashMap::new(), Some(d)),
+    };
+    // Markdown of every page and section, in parallel.
+    let markdown = |doc| DocState { md: render_markdown(site, &quiz_html, doc), ..DocState::default() };
+    let pages = (0..content.pages.len()).into_par_iter().map(|id| markdown(DocId::Page(id))).collect();
+    let sections =
+        (0..content.sections.len()).into_par_iter().map(|id| markdown(DocId::Section(id))).collect();
+    let mut rendering = Rendering {
+        quiz_html,
+        quiz_pages,
+        quiz_problems,
+        section_navs,
+        section_nav_problem,
+        pages,
+        sections,
+        doc_by_source: HashMap::new(),
+        anchor_links_to: None,
+        site_file_errors: Vec::new(),
+    };
+    let docs: Vec<DocId> = rendering.docs().collect();
+    for &doc in &docs {
+        if let Some(src) = doc_source(site, doc) {
+            rendering.doc_by_source.insert(src.path.clone(), doc);
+        }
+    }
+    // Links to anchors on other pages can be checked only once every page is rendered.
+    let link_problems: Vec<Vec<Diagnostic>> =
+        docs.par_iter().map(|&doc| rendering.check_anchor_links(site, doc)).collect();
+    for (&doc, problems) in docs.iter().zip(link_problems) {
+        rendering.doc_mut(doc).link_problems = problems;
+    }
+    // Every page, then every section, through its template, in parallel; files go straight to
+    // the output.
+    let (page_docs, section_docs) = docs.split_at(content.pages.len());
+    for docs in [page_docs, section_docs] {
+        let errors: Vec<Option<Diagnostic>> =
+            docs.par_iter().map(|&doc| rendering.render_template(site, templates, doc, out).err()).collect();
+        for (&doc, error) in docs.iter().zip(errors) {
+            rendering.doc_mut(doc).template_error = error;
+        }
+    }
+    rendering.site_file_errors = site_files::render_all(site, templates, out);
+    rendering
+}
+
+impl Rendering {
+    /// Every problem of the site: quizzes, Markdown, links and anchors, templates, site files.
+    pub fn diagnostics(&self) -> Vec<Diagnostic> {
+        let mut diagnostics = self.quiz_problems.clone();
+        diagnostics.extend(self.section_nav_problem.clone());
+        for state in self.pages.iter().chain(&self.sections) {
+            if let Some(md) = &state.md {
+                diagnostics.extend(md.diagnostics.iter().cloned());
+                diagnostics.extend(state.link_problems.iter().cloned());
+            }
+        }
+        diagnostics.extend(self.pages.iter().filter_map(|s| s.template_error.clone()));
+        diagnostics.extend(self.sections.iter().filter_map(|s| s.template_error.clone()));
+        diagnostics.extend(self.site_file_errors.iter().cloned());
+        diagnostics
+    }
+
+    /// Re-renders one page or section whose text changed in a way that reaches no other output
+    /// (see [`Content::reload_document`]), with the rest of the site as it was rendered; then
+    /// re-checks its links, and the links of every document that points at one of its anchors.
+    pub fn render_document(&mut self, site: &Site, templates: &Templates, doc: DocId, out: &dyn Output) {
+        let mut index = match self.anchor_links_to.take() {
+            Some(index) => index,
+            None => self.index_anchor_links(),
+        };
+        for target in self.anchor_targets(doc) {
+            if let Some(from) = index.get_mut(&target) {
+                from.retain(|&d| d != doc);
+            }
+        }
+        self.doc_mut(doc).md = render_markdown(site, &self.quiz_html, doc);
+        for target in self.anchor_targets(doc) {
+            let from = index.entry(target).or_default();
+            if !from.contains(&doc) {
+                from.push(doc);
+            }
+        }
+        let linking_here = doc_source(site, doc).and_then(|src| index.get(&src.path)).cloned();
+        for other in std::iter::once(doc).chain(linking_here.into_iter().flatten()) {
+            self.doc_mut(other).link_problems = self.check_anchor_links(site, other);
+        }
+        self.anchor_links_to = Some(index);
+        self.doc_mut(doc).template_error = self.render_template(site, templates, doc, out).err();
+    }
+
+    /// Builds what [`Rendering::render_document`] needs to find the pages linking to an edited
+    /// page, so that the first edit after a full build does not pay for it. `tandem build` never
+    /// calls this; the dev server does once a build is published.
+    pub fn prepare_for_edits(&mut self) {
+        if self.anchor_links_to.is_none() {
+            self.anchor_links_to = Some(self.index_anchor_links());
+        }
+    }
+
+    /// Whether the site files (static files included) were all written without a problem.
+    pub fn site_files_written(&self) -> bool {
+        self.site_file_errors.is_empty()
+    }
+
+    /// Every page, then every section.
+    fn docs(&self) -> impl Iterator<Item = DocId> + use<> {
+        (0..self.pages.len()).map(DocId::Page).chain((0..self.sections.len()).map(DocId::Section))
+    }
+
+    fn doc(&self, doc: DocId) -> &DocState {
+        match doc {
+            DocId::Page(id) => &self.pages[id],
+            DocId::Section(id) => &self.sections[id],
+        }
+    }
+
+    fn doc_mut(&mut self, doc: DocId) -> &mut DocState {
+        match doc {
+            DocId::Page(id) => &mut self.pages[id],
+            DocId::Section(id) => &mut self.sections[id],
+        }
+    }
+
+    /// The files that `doc` links to with an anchor.
+    fn anchor_targets(&self, doc: DocId) -> Vec<PathBuf> {
+        let links = self.doc(doc).md.iter().flat_map(|md| &md.links);
+        links.filter(|l| !l.anchor.is_empty()).map(|l| l.target.clone()).collect()
+    }
+
+    /// Source file → the documents that link to one of its anchors.
+    fn index_anchor_links(&self) -> HashMap<PathBuf, Vec<DocId>> {
+        let mut index: HashMap<PathBuf, Vec<DocId>> = HashMap::new();
+        for doc in self.docs() {
+            for target in self.anchor_targets(doc) {
+                // A document's links come one after another, so a repeat can only be the last one.
+                let from = index.entry(target).or_default();
+                if from.last() != Some(&doc) {
+                    from.push(doc);
+                }
+            }
+        }
+        index
+    }
+
+    /// The links of `doc` to an anchor that their target page does not have.
+    fn check_anchor_links(&self, site: &Site, doc: DocId) -> Vec<Diagnostic> {
+        let (Some(md), Some(src)) = (&self.doc(doc).md, doc_source(site, doc)) else { return Vec::new() };
+        let mut problems = Vec::new();
+        for link in md.links.iter().filter(|l| !l.anchor.is_empty()) {
+            let target = self.doc_by_source.get(&link.target).and_then(|&t| self.doc(t).md.as_ref());
+            if let Some(target) = target
+                && !target.anchors.contains(&link.anchor)
+            {
+                problems.push(
+                    Diagnostic::error(
+                        &src.path,
+                        format!("{} has no heading `#{}`", link.target.display(), link.anchor),
+                    )
+                    .at_offset(&src.text, link.offset, link.len)
+                    .with_hint(markdown::hint_for_anchor(&link.anchor, &target.anchors)),
+                );
+            }
+        }
+        problems
+    }
+
+    /// One page or section through its template, with its Markdown as rendered before.
+    fn render_template(
+        &self,
+        site: &Site,
+        templates: &Templates,
+        doc: DocId,
+        out: &dyn Output,
+    ) -> Result<(), Diagnostic> {
+        let md = self.doc(doc).md.as_ref();
+        match doc {
+            DocId::Page(id) => {
+                let quiz = self.quiz_pages.get(&id).map(String::as_str);
+                render_page(site, templates, id, md, quiz, &self.section_navs, out)
+            }
+            DocId::Section(id) => render_section(site, templates, id, md, out),
+        }
+    }
+}
+
+/// The Markdown source of a guide or a section (`None` for a folder without `_index.md`).
+fn doc_source<'a>(site: &Site<'a>, doc: DocId) -> Option<&'a SourceFile> {
+    match doc {
+        DocId::Page(id) => Some(&site.content.pages[id].source),
+        DocId::Section(id) => site.content.sections[id].source.as_ref(),
+    }
+}
+
+/// The Markdown of one guide or section (`None` for a quiz, or a folder without `_index.md`).
+fn render_markdown(site: &Site, quiz_html: &HashMap<String, String>, doc: DocId) -> Option<Rendered> {
+    let (src, body_start) = match doc {
+        DocId::Page(id) => {
+            let p = &site.content.pages[id];
+            match p.kind {
+                PageKind::Guide { body_start } => (&p.source, body_start),
+                PageKind::Quiz(_) => return None,
+            }
+        }
+        DocId::Section(id) => {
+            let s = &site.content.sections[id];
+            (s.source.as_ref()?, s.body_start)
+        }
+    };
+    let resolver = SiteResolver { site, quizzes: quiz_html };
+    Some(markdown::render(
+        &Document { path: &src.path, text: &src.text, body_start },
+        &site.config.markdown,
+        &resolver,
+    ))
+}
