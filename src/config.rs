@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::diagnostic::{Diagnostic, unknown_field_hint};
+use crate::nesting::TooDeep;
 
 pub const CONFIG_FILE: &str = "site.toml";
 
@@ -82,6 +83,14 @@ impl Config {
     pub fn parse(source: &str) -> Result<Config, Diagnostic> {
         let mut config: Config = toml::from_str(source).map_err(|e| {
             let message = e.message().to_string();
+            if crate::nesting::is_toml_depth_error(&message) {
+                let d =
+                    Diagnostic::error(CONFIG_FILE, TooDeep::message("site.toml")).with_hint(TooDeep::HINT);
+                return match e.span().map(|s| s.start).or_else(|| crate::nesting::deepest_toml_key(source)) {
+                    Some(at) => d.at_offset(source, at, 1),
+                    None => d,
+                };
+            }
             let mut d = Diagnostic::error(CONFIG_FILE, format!("invalid site.toml: {message}"));
             if let Some(span) = e.span() {
                 d = d.at_offset(source, span.start, span.end.saturating_sub(span.start));

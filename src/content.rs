@@ -573,6 +573,11 @@ pub fn parse_front_matter(source: &SourceFile) -> Result<(FrontMatter, usize), D
             .at(at(1, 1))
             .with_hint("add at least `title: Your title`"));
     }
+    if let Err(deep) = crate::nesting::check_yaml(yaml) {
+        return Err(Diagnostic::error(&source.path, crate::nesting::TooDeep::message("the front matter"))
+            .at_offset(&source.text, bom + yaml_start + deep.offset, 1)
+            .with_hint(crate::nesting::TooDeep::HINT));
+    }
     let meta: FrontMatter = yaml_serde::from_str(yaml).map_err(|e| {
         let message = e.to_string();
         let message = message.split(" at line ").next().unwrap_or(&message).to_string();

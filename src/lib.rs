@@ -11,6 +11,7 @@ pub mod content;
 pub mod diagnostic;
 pub mod init;
 pub mod markdown;
+pub mod nesting;
 pub mod quiz;
 pub mod render;
 pub mod serve;

@@ -20,6 +20,12 @@ use super::raw::*;
 /// id. The quiz is `Some` whenever the file could be turned into a valid model; the diagnostics
 /// may still hold errors found by the outcome analysis (a gap, an overlap), which fail a build.
 pub fn parse(file: &Path, source: &str) -> (Option<Quiz>, Vec<Diagnostic>) {
+    if let Err(deep) = crate::nesting::check_yaml(source) {
+        let d = Diagnostic::error(file, crate::nesting::TooDeep::message("the quiz"))
+            .at_offset(source, deep.offset, 1)
+            .with_hint(crate::nesting::TooDeep::HINT);
+        return (None, vec![d]);
+    }
     let map = SourceMap::new(source);
     let mut r = Reporter::new(file, source, &map);
     if map.root.is_none() {

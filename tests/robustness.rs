@@ -1,0 +1,70 @@
+//! Hostile and pathological input (issue 15): every one is an error at file:line with exit 1,
+//! never a crash, a hang or a flood.
+
+mod common;
+use common::Fixture;
+
+/// Builds a good site, breaks it with `breakage`, and checks that `check` and `build` both fail
+/// cleanly (exit 1, the place and the words on stderr, the previous output intact).
+fn assert_refused(breakage: impl FnOnce(&Fixture), place: &str, words: &str) -> String {
+    let f = Fixture::new();
+    assert_eq!(f.build().code, 0, "the fixture builds");
+    let before = f.snapshot("public");
+    breakage(&f);
+    for command in ["check", "build"] {
+        let run = f.tandem(&[command]);
+        assert_eq!(run.code, 1, "{command}: exit code; stderr: {}", run.stderr);
+        assert!(run.stderr.contains(place), "{command}: expected {place} in:\n{}", run.stderr);
+        assert!(run.stderr.contains(words), "{command}: expected {words:?} in:\n{}", run.stderr);
+    }
+    assert_eq!(f.snapshot("public"), before, "the previous output survived");
+    f.tandem(&["check"]).stderr
+}
+
+const QUIZ_HEAD: &str = "title: Deep\nmode: knowledge\n";
+
+#[test]
+fn a_quiz_nested_thousands_deep_is_an_error_not_a_stack_overflow() {
+    let deep = 6000;
+    let cases = [
+        format!("{QUIZ_HEAD}questions: {}{}\n", "[".repeat(deep), "]".repeat(deep)),
+        format!("{QUIZ_HEAD}questions: {}1{}\n", "{a: ".repeat(deep), "}".repeat(deep)),
+        format!("{QUIZ_HEAD}questions:\n{}x\n", "- ".repeat(deep)),
+    ];
+    for (yaml, line) in cases.iter().zip([3, 3, 4]) {
+        let place = format!("content/deep.yaml:{line}:");
+        let err = assert_refused(|f| f.write("content/deep.yaml", yaml), &place, "nested too deeply");
+        assert!(err.contains("help:"), "{err}");
+    }
+}
+
+#[test]
+fn block_nesting_is_refused_on_the_line_where_it_gets_too_deep() {
+    let levels: String = (0..100).map(|i| format!("  {}k{i}:\n", "  ".repeat(i))).collect();
+    let front = format!("---\ntitle: Deep\nextra:\n{levels}{}v: 1\n---\nBody\n", "  ".repeat(101));
+    // `extra:`'s map is level 2 (the front matter's map is level 1), so level 65 is the 64th key.
+    assert_refused(
+        |f| f.write("content/guides/one.md", &front),
+        "content/guides/one.md:67:",
+        "nested too deeply",
+    );
+}
+
+#[test]
+fn deep_front_matter_is_refused_quickly() {
+    let front =
+        format!("---\ntitle: Deep\nextra: {}1{}\n---\nBody\n", "{a: ".repeat(50_000), "}".repeat(50_000));
+    assert_refused(
+        |f| f.write("content/guides/one.md", &front),
+        "content/guides/one.md:3:",
+        "nested too deeply",
+    );
+}
+
+#[test]
+fn deep_site_toml_is_refused_on_its_line() {
+    let arrays = format!("{}[extra]\nx = {}{}\n", common::SITE_TOML, "[".repeat(10_000), "]".repeat(10_000));
+    assert_refused(|f| f.write("site.toml", &arrays), "site.toml:4:", "nested too deeply");
+    let dotted = format!("{}[extra]\ny = 1\n{} = 1\n", common::SITE_TOML, ["a"; 10_000].join("."));
+    assert_refused(|f| f.write("site.toml", &dotted), "site.toml:5:", "nested too deeply");
+}
