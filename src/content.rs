@@ -114,7 +114,11 @@ impl Content {
                 Diagnostic::error(CONTENT_DIR, "the site has no content/ folder")
                     .with_hint("create content/_index.md for the home page"),
             );
-            return (Content::default(), diagnostics);
+            // The error fails the build, but rendering still runs to report every other problem:
+            // it needs the home section (section 0) that every site has.
+            let mut content = Content::default();
+            content.section_for_dir(Path::new(CONTENT_DIR), &mut HashMap::new());
+            return (content, diagnostics);
         }
 
         let mut files = Vec::new();

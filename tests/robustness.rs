@@ -68,3 +68,15 @@ fn deep_site_toml_is_refused_on_its_line() {
     let dotted = format!("{}[extra]\ny = 1\n{} = 1\n", common::SITE_TOML, ["a"; 10_000].join("."));
     assert_refused(|f| f.write("site.toml", &dotted), "site.toml:5:", "nested too deeply");
 }
+
+#[test]
+fn a_site_without_content_is_the_documented_error_not_a_panic() {
+    let f = Fixture::new();
+    std::fs::remove_dir_all(f.path("content")).unwrap();
+    for command in ["check", "build"] {
+        let run = f.tandem(&[command]);
+        assert_eq!(run.code, 1, "{command}: {}", run.stderr);
+        assert!(run.stderr.contains("the site has no content/ folder"), "{command}: {}", run.stderr);
+        assert!(!run.stderr.contains("panicked"), "{command}: {}", run.stderr);
+    }
+}
