@@ -1,7 +1,7 @@
 //! Markdown to HTML with pulldown-cmark: heading ids and anchors, a table of contents, links
 //! between source files rewritten to URLs (and checked), and `{{ quiz(id="…") }}` embeds.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, html};
@@ -72,7 +72,7 @@ pub fn render(doc: &Document, config: &MarkdownConfig, resolver: &dyn Resolver) 
     let events: Vec<(Event, std::ops::Range<usize>)> =
         Parser::new_ext(body, options(config)).into_offset_iter().collect();
     let mut html_events: Vec<Event> = Vec::with_capacity(events.len());
-    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut used_ids = UsedIds::default();
     let mut i = 0;
     while i < events.len() {
         let (event, range) = &events[i];
@@ -272,14 +272,28 @@ pub fn slugify(text: &str) -> String {
     if slug.is_empty() { "section".into() } else { slug }
 }
 
-fn unique_id(base: String, used: &mut HashSet<String>) -> String {
-    let mut candidate = base.clone();
-    let mut n = 1;
-    while !used.insert(candidate.clone()) {
-        candidate = format!("{base}-{n}");
-        n += 1;
+/// Heading ids given out on one page, and for each base id the next suffix to try, so that
+/// repeating one heading 20,000 times costs 20,000 steps, not 20,000²/2.
+#[derive(Default)]
+struct UsedIds {
+    ids: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+}
+
+/// `base`, or `base-1`, `base-2`, … : the first not yet used on the page.
+fn unique_id(base: String, used: &mut UsedIds) -> String {
+    if used.ids.insert(base.clone()) {
+        return base;
     }
-    candidate
+    let n = used.next_suffix.entry(base.clone()).or_insert(1);
+    // Skips suffixed ids taken by headings of their own (`## a-1` written out).
+    loop {
+        let candidate = format!("{base}-{n}");
+        *n += 1;
+        if used.ids.insert(candidate.clone()) {
+            return candidate;
+        }
+    }
 }
 
 fn heading_number(level: HeadingLevel) -> u8 {
@@ -340,6 +354,13 @@ mod tests {
             "{}",
             r.html
         );
+    }
+
+    #[test]
+    fn repeated_headings_count_up_around_ids_already_taken() {
+        let r = md("## a\n\n## a-2 {#a-2}\n\n## a\n\n## a\n\n## a\n\n## A 1\n");
+        let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-2", "a-1", "a-3", "a-4", "a-1-1"]);
     }
 
     #[test]
