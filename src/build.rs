@@ -64,6 +64,10 @@ pub fn load(opts: &Options) -> (Option<Loaded>, Report) {
         }
     };
     if let Some(url) = &opts.base_url {
+        if let Err(why) = crate::config::check_base_url(url) {
+            report.push(Diagnostic::error("--base-url", why).with_hint(crate::config::BASE_URL_HINT));
+            return (None, report);
+        }
         config.base_url = url.trim_end_matches('/').to_string();
     }
     let drafts = opts.drafts || config.build.drafts;

@@ -100,6 +100,13 @@ impl Config {
                 None => d.with_hint("see docs/configuration.md for every key and its type"),
             }
         })?;
+        if let Err(why) = check_base_url(&config.base_url) {
+            let d = Diagnostic::error(CONFIG_FILE, why).with_hint(BASE_URL_HINT);
+            return Err(match key_line(source, "base_url") {
+                Some(at) => d.at_offset(source, at, "base_url".len()),
+                None => d,
+            });
+        }
         config.base_url = config.base_url.trim_end_matches('/').to_string();
         Ok(config)
     }
@@ -116,6 +123,63 @@ impl Config {
         let origin_len = self.base_url.len() - self.base_path().len();
         format!("{}{}", &self.base_url[..origin_len], site_path)
     }
+}
+
+pub const BASE_URL_HINT: &str = "write an absolute http(s) address such as https://example.org/guide, or only a path such as /guide (see docs/configuration.md)";
+
+/// `base_url` lands in every link, the feed and the sitemap, so only two forms are allowed: an
+/// absolute `http(s)://host[:port][/path]` URL, or a path alone (`/guide`, for a site whose
+/// address is not known yet). Empty means the site lives at the root of whatever serves it.
+pub fn check_base_url(url: &str) -> Result<(), String> {
+    if url.is_empty() {
+        return Ok(());
+    }
+    let refuse = |why: &str| Err(format!("`{url}` cannot be the base_url: {why}"));
+    let path = if url.starts_with('/') {
+        if url.starts_with("//") {
+            return refuse("an address starting with // is another host's, not a path");
+        }
+        url
+    } else {
+        let Some((scheme, rest)) = url.split_once("://") else {
+            return refuse("it is neither an http(s) URL nor a path starting with /");
+        };
+        if !scheme.eq_ignore_ascii_case("http") && !scheme.eq_ignore_ascii_case("https") {
+            return refuse("only http:// and https:// addresses can be published");
+        }
+        let host_end = rest.find('/').unwrap_or(rest.len());
+        let host = &rest[..host_end];
+        let host_char = |c: char| c.is_ascii_alphanumeric() || "-._:[]".contains(c);
+        if host.is_empty() || !host.chars().all(host_char) {
+            return refuse("the host must be a name or an address, with an optional :port");
+        }
+        &rest[host_end..]
+    };
+    if path.chars().any(|c| c.is_whitespace() || c.is_control() || "?#\\\"'<>`".contains(c)) {
+        return refuse("the path may not hold spaces, quotes, `<`, `>`, `\\`, a query or a fragment");
+    }
+    if path.split('/').any(|segment| segment == "." || segment == "..") {
+        return refuse("the path may not hold `.` or `..` segments");
+    }
+    Ok(())
+}
+
+/// The byte offset of the line where `key = …` is set at the top of a TOML file.
+fn key_line(source: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in source.split_inclusive('\n') {
+        let rest = line.trim_start();
+        if let Some(after) = rest.strip_prefix(key)
+            && after.trim_start().starts_with('=')
+        {
+            return Some(offset + line.len() - rest.len());
+        }
+        if rest.starts_with('[') {
+            return None; // past the top-level keys
+        }
+        offset += line.len();
+    }
+    None
 }
 
 #[cfg(test)]
@@ -142,6 +206,48 @@ mod tests {
     fn wrong_type_names_the_line() {
         let d = Config::parse("title = \"T\"\n[build]\ndrafts = \"yes\"\n").unwrap_err();
         assert_eq!(d.location.unwrap().line, 3);
+    }
+
+    #[test]
+    fn base_url_is_an_http_url_or_a_path() {
+        for ok in [
+            "",
+            "https://e.org",
+            "http://e.org/guide/",
+            "HTTPS://e.org:8443/a/b",
+            "http://[::1]:1111",
+            "/guide",
+        ] {
+            assert_eq!(check_base_url(ok), Ok(()), "{ok}");
+        }
+        for bad in [
+            "javascript:alert(1)",
+            "//evil.example/x",
+            "ftp://e.org",
+            "e.org",
+            "https://",
+            "https://user@e.org",
+            "https://e.org/a b",
+            "https://e.org/\"><script>",
+            "https://e.org/?q=1",
+            "https://e.org/#x",
+            "/../up",
+            "data:text/html,hi",
+        ] {
+            assert!(check_base_url(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn a_bad_base_url_is_reported_on_its_line() {
+        let d = Config::parse("title = \"T\"\n\nbase_url = \"javascript:alert(1)\"\n").unwrap_err();
+        assert_eq!(d.location.as_ref().unwrap().line, 3);
+        assert!(d.message.contains("javascript:alert(1)"), "{}", d.message);
+        let path_only = Config::parse("title = \"T\"\nbase_url = \"/guide/\"").unwrap();
+        assert_eq!(
+            (path_only.base_path(), path_only.absolute_url("/guide/a/").as_str()),
+            ("/guide", "/guide/a/")
+        );
     }
 
     #[test]

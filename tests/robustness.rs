@@ -80,3 +80,30 @@ fn a_site_without_content_is_the_documented_error_not_a_panic() {
         assert!(!run.stderr.contains("panicked"), "{command}: {}", run.stderr);
     }
 }
+
+#[test]
+fn base_url_must_be_an_http_url_or_a_path() {
+    for bad in ["javascript:alert(1)", "//evil.example/x"] {
+        let toml = format!("title = \"Fixture\"\nbase_url = \"{bad}\"\n");
+        let err = assert_refused(|f| f.write("site.toml", &toml), "site.toml:2:", "cannot be the base_url");
+        assert!(err.contains("https://example.org/guide"), "says what to write: {err}");
+    }
+    let f = Fixture::new();
+    let run = f.tandem(&["build", "--base-url", "javascript:alert(1)"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains("--base-url") && run.stderr.contains("cannot be the base_url"),
+        "{}",
+        run.stderr
+    );
+    assert!(!f.path("public").exists());
+
+    f.write("site.toml", "title = \"Fixture\"\nbase_url = \"/guide/\"\n");
+    assert_eq!(f.build().code, 0, "a path alone is allowed");
+    assert!(
+        f.read("public/sitemap.xml").contains("<loc>/guide/guides/one/</loc>"),
+        "{}",
+        f.read("public/sitemap.xml")
+    );
+    assert!(f.read("public/guides/one/index.html").contains("href=\"/guide/guides/two/"));
+}
