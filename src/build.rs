@@ -194,7 +194,8 @@ impl OutputDir {
         let name = target_abs.file_name().unwrap_or_default().to_string_lossy().into_owned();
         std::fs::create_dir_all(parent)
             .map_err(|e| refuse(format!("cannot create {}: {e}", parent.display())))?;
-        let mut staging = parent.join(format!(".{name}.tandem-staging-{}", std::process::id()));
+        remove_stale_staging(parent, &name);
+        let mut staging = parent.join(format!("{}{}", staging_prefix(&name), std::process::id()));
         if staging.exists() {
             if staging.join(MARKER_FILE).is_file() {
                 // Left by an earlier run that was killed; it is ours.
@@ -269,6 +270,48 @@ impl Output for OutputDir {
     }
 }
 
+/// Staging folders for the output folder `name` are `.NAME.tandem-staging-PID`, with `.NANOS` when
+/// that name was taken and `.old` for the previous output during the swap.
+fn staging_prefix(name: &str) -> String {
+    format!(".{name}.tandem-staging-")
+}
+
+/// Removes staging folders that a build of the same output killed mid-way (SIGKILL, power loss)
+/// left behind: those that carry tandem's marker and whose process is gone. A live process's
+/// folder is left alone (a build running beside this one), and so is anything without the marker.
+fn remove_stale_staging(parent: &Path, name: &str) {
+    let prefix = staging_prefix(name);
+    let Ok(entries) = std::fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name.to_str().and_then(|n| n.strip_prefix(&prefix)) else { continue };
+        let Some(Ok(pid)) = pid.split('.').next().map(str::parse::<u32>) else { continue };
+        let path = entry.path();
+        let is_dir = entry.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && pid != std::process::id() && !process_is_alive(pid) && path.join(MARKER_FILE).is_file() {
+            let _ = std::fs::remove_dir_all(&path);
+        }
+    }
+}
+
+/// Whether a process with this id exists. Where that cannot be known, it is taken to exist, so
+/// nothing is removed that might be in use.
+fn process_is_alive(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else { return true };
+        // SAFETY: kill with signal 0 sends nothing; it only checks that the process exists.
+        let found = unsafe { libc::kill(pid, 0) } == 0;
+        // EPERM: it exists but belongs to another user.
+        found || std::io::Error::last_os_error().raw_os_error() != Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        true
+    }
+}
+
 /// An absolute, symlink-free path for `p`, even when `p` does not exist yet.
 fn absolute(p: &Path) -> Option<PathBuf> {
     if let Ok(c) = std::fs::canonicalize(p) {
@@ -298,6 +341,41 @@ mod tests {
         assert!(!target.join("new").exists());
         let leftovers = std::fs::read_dir(root.path()).unwrap().count();
         assert_eq!(leftovers, 1, "only public/ remains");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn stale_staging_folders_of_dead_processes_are_removed_and_nothing_else() {
+        let root = tempfile::tempdir().unwrap();
+        let target = root.path().join("public");
+        // A process id that is surely gone: a child that has exited and been waited for.
+        let mut child = std::process::Command::new("true").spawn().unwrap();
+        let dead = child.id();
+        child.wait().unwrap();
+        let alive = std::os::unix::process::parent_id();
+        let folder = |name: String, marked: bool| {
+            let dir = root.path().join(name);
+            std::fs::create_dir(&dir).unwrap();
+            std::fs::write(dir.join("index.html"), "x").unwrap();
+            if marked {
+                std::fs::write(dir.join(MARKER_FILE), "").unwrap();
+            }
+            dir
+        };
+        let stale = folder(format!(".public.tandem-staging-{dead}"), true);
+        let stale_old = folder(format!(".public.tandem-staging-{dead}.old"), true);
+        let stale_renamed = folder(format!(".public.tandem-staging-{dead}.12345"), true);
+        let unmarked = folder(format!(".public.tandem-staging-{dead}.7"), false);
+        let running = folder(format!(".public.tandem-staging-{alive}"), true);
+        let other_output = folder(format!(".docs.tandem-staging-{dead}"), true);
+        let out = OutputDir::prepare(root.path(), &target).unwrap();
+        for gone in [&stale, &stale_old, &stale_renamed] {
+            assert!(!gone.exists(), "{} is removed", gone.display());
+        }
+        for kept in [&unmarked, &running, &other_output] {
+            assert!(kept.join("index.html").is_file(), "{} is kept", kept.display());
+        }
+        out.discard();
     }
 
     #[test]
