@@ -53,11 +53,21 @@ pub struct MarkdownConfig {
     pub heading_anchors: bool,
     /// Show a table of contents on pages with at least this many headings (0: never).
     pub toc_min_headings: usize,
+    /// Highlight fenced code that names its language, at build time.
+    pub highlight: bool,
+    /// Turn `$…$` and `$$…$$` into MathML.
+    pub math: bool,
 }
 
 impl Default for MarkdownConfig {
     fn default() -> Self {
-        MarkdownConfig { smart_punctuation: true, heading_anchors: true, toc_min_headings: 3 }
+        MarkdownConfig {
+            smart_punctuation: true,
+            heading_anchors: true,
+            toc_min_headings: 3,
+            highlight: true,
+            math: true,
+        }
     }
 }
 

@@ -261,9 +261,8 @@ impl Content {
         // Paths the build writes itself, so that no page or alias silently takes their place.
         // The home page's index.html is one of them: a page at /index.html/ would need it as a folder.
         let generated = crate::render::site_files::reserved_files().chain(["index.html"]);
-        let mut owner_of_path: HashMap<String, PathBuf> = generated
-            .map(|f| (format!("/{f}/"), PathBuf::from(format!("(generated) {f}"))))
-            .collect();
+        let mut owner_of_path: HashMap<String, PathBuf> =
+            generated.map(|f| (format!("/{f}/"), PathBuf::from(format!("(generated) {f}")))).collect();
         if !self.tags.is_empty() {
             owner_of_path.insert("/tags/".into(), "(generated) tags/".into());
             for slug in spelling_of_slug.keys() {

@@ -26,7 +26,7 @@ pub use self::templates::Templates;
 use crate::config::Config;
 use crate::content::{Content, Page, PageId, PageKind, SectionId};
 use crate::diagnostic::Diagnostic;
-use crate::markdown;
+use crate::markdown::{self, ShortcodeCall, ShortcodeError};
 
 /// Where rendered files go: a staging folder on disk, memory for the dev server, or nowhere.
 pub trait Output: Sync {
@@ -143,6 +143,7 @@ fn kind_name(p: &Page) -> &'static str {
 
 struct SiteResolver<'a> {
     site: &'a Site<'a>,
+    templates: &'a Templates,
     quizzes: &'a HashMap<String, String>,
 }
 
@@ -154,6 +155,12 @@ impl markdown::Resolver for SiteResolver<'_> {
         // A quiz that failed to parse was reported already; its embeds stay empty.
         let broken = || self.site.content.broken_quizzes.contains(id).then(String::new);
         self.quizzes.get(id).cloned().or_else(broken)
+    }
+    fn shortcode(&self, call: &ShortcodeCall, body: Option<&str>) -> Result<String, ShortcodeError> {
+        self.templates.render_shortcode(call, body)
+    }
+    fn callout_title(&self, kind: &str) -> String {
+        self.templates.callout_title(kind)
     }
 }
 

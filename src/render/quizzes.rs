@@ -65,7 +65,7 @@ fn render_quiz(
     q: &quiz::Quiz,
 ) -> (Option<QuizHtml>, Vec<Diagnostic>) {
     let no_embeds = HashMap::new();
-    let resolver = SiteResolver { site, quizzes: &no_embeds };
+    let resolver = SiteResolver { site, templates, quizzes: &no_embeds };
     let from = page.source.path.as_path();
     // Each Markdown string is rendered once, by the view; a broken link in it is reported where
     // that string starts in the quiz file.

@@ -59,7 +59,8 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rend
         Err(d) => (HashMap::new(), Some(d)),
     };
     // Markdown of every page and section, in parallel.
-    let markdown = |doc| DocState { md: render_markdown(site, &quiz_html, doc), ..DocState::default() };
+    let markdown =
+        |doc| DocState { md: render_markdown(site, templates, &quiz_html, doc), ..DocState::default() };
     let pages = (0..content.pages.len()).into_par_iter().map(|id| markdown(DocId::Page(id))).collect();
     let sections =
         (0..content.sections.len()).into_par_iter().map(|id| markdown(DocId::Section(id))).collect();
@@ -131,7 +132,7 @@ impl Rendering {
                 from.retain(|&d| d != doc);
             }
         }
-        self.doc_mut(doc).md = render_markdown(site, &self.quiz_html, doc);
+        self.doc_mut(doc).md = render_markdown(site, templates, &self.quiz_html, doc);
         for target in self.anchor_targets(doc) {
             let from = index.entry(target).or_default();
             if !from.contains(&doc) {
@@ -250,7 +251,12 @@ fn doc_source<'a>(site: &Site<'a>, doc: DocId) -> Option<&'a SourceFile> {
 }
 
 /// The Markdown of one guide or section (`None` for a quiz, or a folder without `_index.md`).
-fn render_markdown(site: &Site, quiz_html: &HashMap<String, String>, doc: DocId) -> Option<Rendered> {
+fn render_markdown(
+    site: &Site,
+    templates: &Templates,
+    quiz_html: &HashMap<String, String>,
+    doc: DocId,
+) -> Option<Rendered> {
     let (src, body_start) = match doc {
         DocId::Page(id) => {
             let p = &site.content.pages[id];
@@ -264,7 +270,7 @@ fn render_markdown(site: &Site, quiz_html: &HashMap<String, String>, doc: DocId)
             (s.source.as_ref()?, s.body_start)
         }
     };
-    let resolver = SiteResolver { site, quizzes: quiz_html };
+    let resolver = SiteResolver { site, templates, quizzes: quiz_html };
     Some(markdown::render(
         &Document { path: &src.path, text: &src.text, body_start },
         &site.config.markdown,

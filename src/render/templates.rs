@@ -1,18 +1,31 @@
 //! The site's Tera templates, compiled once per build, and template errors located in their files.
 
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::diagnostic::{Diagnostic, Location};
+use crate::diagnostic::{Diagnostic, Location, did_you_mean};
+use crate::markdown::{ShortcodeCall, ShortcodeError};
 use crate::theme::Layers;
 
 /// The templates of a site, compiled, and where each came from.
 pub struct Templates {
     tera: Tera,
     layers: Layers,
+    /// Each callout kind's title, rendered once from `partials/callout-title.html`.
+    callout_titles: OnceLock<HashMap<&'static str, String>>,
+    /// Each shortcode template's variables: the arguments it can take.
+    shortcode_variables: OnceLock<HashMap<String, HashSet<String>>>,
 }
+
+/// Where shortcode templates live, in the site's `templates/` or a theme's.
+const SHORTCODE_DIR: &str = "shortcodes/";
+
+/// Variables that every template sees without a caller passing them.
+const GLOBAL_VARIABLES: &[&str] = &["config", "nav", "body"];
 
 impl Templates {
     pub fn load(layers: Layers) -> Result<Templates, Vec<Diagnostic>> {
@@ -42,7 +55,16 @@ impl Templates {
                 diagnostics.push(template_diagnostic(&e, &layers));
             }
         }
-        if diagnostics.is_empty() { Ok(Templates { tera, layers }) } else { Err(diagnostics) }
+        if diagnostics.is_empty() {
+            Ok(Templates {
+                tera,
+                layers,
+                callout_titles: OnceLock::new(),
+                shortcode_variables: OnceLock::new(),
+            })
+        } else {
+            Err(diagnostics)
+        }
     }
 
     pub fn has(&self, name: &str) -> bool {
@@ -68,6 +90,131 @@ impl Templates {
     pub fn layers(&self) -> &Layers {
         &self.layers
     }
+
+    /// The title of a callout of `kind`, from the theme's `partials/callout-title.html` (so a site
+    /// can translate it); the kind's name, capitalised, if the template is missing or fails.
+    pub fn callout_title(&self, kind: &str) -> String {
+        let titles = self.callout_titles.get_or_init(|| {
+            crate::markdown::CALLOUT_KINDS
+                .iter()
+                .map(|&k| {
+                    let mut ctx = Context::new();
+                    ctx.insert("kind", k);
+                    let title = self.tera.render("partials/callout-title.html", &ctx).ok();
+                    let title = title.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+                    (k, title.unwrap_or_else(|| capitalise(k)))
+                })
+                .collect()
+        });
+        titles.get(kind).cloned().unwrap_or_else(|| capitalise(kind))
+    }
+
+    /// The names of the shortcodes the site and its theme define, `quiz` (built in) included.
+    pub fn shortcode_names(&self) -> impl Iterator<Item = &str> {
+        let templates = self.layers.templates.keys();
+        templates.filter_map(|t| t.strip_prefix(SHORTCODE_DIR)?.strip_suffix(".html")).chain(["quiz"])
+    }
+
+    fn shortcode_variables(&self, template: &str) -> Option<&HashSet<String>> {
+        let all = self.shortcode_variables.get_or_init(|| {
+            let names = self.layers.templates.keys().filter(|t| t.starts_with(SHORTCODE_DIR));
+            names
+                .filter_map(|t| {
+                    let vars = self.tera.get_template_variables(t).ok()?;
+                    Some((t.clone(), vars.into_iter().map(String::from).collect()))
+                })
+                .collect()
+        });
+        all.get(template)
+    }
+
+    /// A call to the shortcode template `shortcodes/NAME.html`, with its arguments as the
+    /// template's variables and its rendered body as `body`.
+    pub fn render_shortcode(
+        &self,
+        call: &ShortcodeCall,
+        body: Option<&str>,
+    ) -> Result<String, ShortcodeError> {
+        let template = format!("{SHORTCODE_DIR}{}.html", call.name);
+        let error = |message: String, hint: String, argument| ShortcodeError { message, hint, argument };
+        let Some(variables) = self.shortcode_variables(&template) else {
+            let hint = match did_you_mean(&call.name, self.shortcode_names()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "add templates/{template}, or use one of: {}",
+                    self.shortcode_names().collect::<Vec<_>>().join(", ")
+                ),
+            };
+            return Err(error(format!("there is no shortcode `{}`", call.name), hint, None));
+        };
+        let arguments = || variables.iter().map(String::as_str).filter(|v| !GLOBAL_VARIABLES.contains(v));
+        for (i, arg) in call.args.iter().enumerate() {
+            if !variables.contains(&arg.name) || GLOBAL_VARIABLES.contains(&arg.name.as_str()) {
+                let known: Vec<&str> = arguments().collect();
+                let hint = match did_you_mean(&arg.name, known.iter().copied()) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None if known.is_empty() => format!("`{}` takes no arguments", call.name),
+                    None => format!("`{}` takes: {}", call.name, sorted(known).join(", ")),
+                };
+                return Err(error(format!("`{}` has no argument `{}`", call.name, arg.name), hint, Some(i)));
+            }
+        }
+        let mut ctx = Context::new();
+        for arg in &call.args {
+            ctx.insert(arg.name.clone(), &arg.value);
+        }
+        if let Some(body) = body {
+            ctx.insert("body", body);
+        }
+        self.tera.render(&template, &ctx).map_err(|e| {
+            let given =
+                |name: &str| call.args.iter().any(|a| a.name == name) || (name == "body" && body.is_some());
+            let missing = arguments().chain(["body"]).find(|v| !given(v) && mentions_missing(&e, v));
+            match missing {
+                Some("body") => error(
+                    format!("`{}` needs a body", call.name),
+                    format!("write {{% {}(…) %}} … {{% end %}}", call.name),
+                    None,
+                ),
+                Some(name) => error(
+                    format!("`{}` needs the argument `{name}`", call.name),
+                    format!("add {name}=… to the call"),
+                    None,
+                ),
+                None => {
+                    let d = template_diagnostic(&e, &self.layers);
+                    let at =
+                        d.location.as_ref().map_or(String::new(), |l| format!(":{}:{}", l.line, l.column));
+                    error(
+                        format!("the shortcode `{}` failed: {}", call.name, d.message),
+                        format!("the error is in {}{at}", d.file.display()),
+                        None,
+                    )
+                }
+            }
+        })
+    }
+}
+
+/// Whether a render error is about the variable `name` not being there.
+fn mentions_missing(e: &tera::Error, name: &str) -> bool {
+    let mut text = e.to_string();
+    let mut cause = std::error::Error::source(e);
+    while let Some(c) = cause {
+        text.push_str(&c.to_string());
+        cause = c.source();
+    }
+    text.contains(&format!("`{name}`")) && (text.contains("not found") || text.contains("undefined"))
+}
+
+fn sorted(mut v: Vec<&str>) -> Vec<&str> {
+    v.sort_unstable();
+    v
+}
+
+fn capitalise(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map_or_else(String::new, |c| c.to_uppercase().chain(chars).collect())
 }
 
 fn template_diagnostic(e: &tera::Error, layers: &Layers) -> Diagnostic {

@@ -1,0 +1,343 @@
+//! Markdown to HTML with pulldown-cmark, as one pass of transform steps over its events.
+//!
+//! Every document (guides, section pages, quiz Markdown) goes through the same [`STEPS`], in
+//! order, each a [`Transform`] in its own module, as mdBook runs preprocessors: shortcodes
+//! (expanded before parsing, placed after), callouts, math, code highlighting, heading ids and
+//! links. A step sees the events with their source ranges, so whatever it reports is located
+//! in the author's file.
+
+mod callouts;
+mod code;
+mod headings;
+mod links;
+mod math;
+pub mod shortcodes;
+
+use std::collections::HashSet;
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+pub use self::callouts::KINDS as CALLOUT_KINDS;
+pub use self::code::highlight_css;
+pub use self::headings::slugify;
+pub use self::shortcodes::{ShortcodeCall, ShortcodeError, ShortcodeValue};
+use crate::config::MarkdownConfig;
+use crate::diagnostic::Diagnostic;
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub title: String,
+}
+
+/// A link to another content file, checked once every page's anchors are known.
+#[derive(Debug, Clone)]
+pub struct LinkRef {
+    /// Target source path relative to the root, e.g. `content/guides/x.md`.
+    pub target: PathBuf,
+    /// Without the `#`; empty when the link has none.
+    pub anchor: String,
+    /// Byte offset of the link in the whole source file, and its length.
+    pub offset: usize,
+    pub len: usize,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Rendered {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Every id a link can point at with `#…` (headings and footnotes).
+    pub anchors: HashSet<String>,
+    pub links: Vec<LinkRef>,
+    /// The shortcodes the document calls, by name (a change to their template re-renders it).
+    pub shortcodes: HashSet<String>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// How links, embeds and shortcodes in one document are resolved.
+pub trait Resolver: Sync {
+    /// Site URL (with base path) for a link to a source file, if it is one of the site's.
+    fn source_url(&self, from: &Path, target: &str) -> Option<(PathBuf, String)>;
+    /// The HTML of an embedded quiz, or `None` for an unknown id.
+    fn quiz_html(&self, id: &str) -> Option<String>;
+    /// The HTML of a call to a template shortcode (not `quiz`), `body` rendered; an error
+    /// message (with a hint) for an unknown shortcode, a wrong argument or a template error.
+    fn shortcode(&self, call: &ShortcodeCall, body: Option<&str>) -> Result<String, ShortcodeError>;
+    /// The title shown in a callout of this kind (`note`, `tip`, …), in the site's language.
+    fn callout_title(&self, kind: &str) -> String;
+}
+
+/// One Markdown document: `text[body_start..]` of the file at `path`.
+pub struct Document<'a> {
+    pub path: &'a Path,
+    pub text: &'a str,
+    pub body_start: usize,
+}
+
+/// An event and the bytes of the document it came from (relative to the parsed text).
+pub type Spanned<'a> = (Event<'a>, Range<usize>);
+
+/// What a step of the pass works with: the document, its settings, and what rendering learns.
+pub struct Pass<'a> {
+    pub doc: &'a Document<'a>,
+    pub config: &'a MarkdownConfig,
+    pub resolver: &'a dyn Resolver,
+    /// Shortcodes expanded before parsing, placed by the shortcode step.
+    pub expanded: Vec<String>,
+    /// A quiz snippet rather than a whole document (no heading ids or table of contents).
+    pub fragment: bool,
+    pub out: Rendered,
+}
+
+impl Pass<'_> {
+    /// An error at `range` of the parsed text.
+    pub fn error(&mut self, range: Range<usize>, message: impl Into<String>, hint: impl Into<String>) {
+        let d = Diagnostic::error(self.doc.path, message)
+            .at_offset(self.doc.text, self.doc.body_start + range.start, range.len().max(1))
+            .with_hint(hint);
+        self.out.diagnostics.push(d);
+    }
+}
+
+/// One step of the Markdown pass.
+pub trait Transform: Sync {
+    /// Rewrites the document's events.
+    fn run<'e>(&self, events: Vec<Spanned<'e>>, pass: &mut Pass) -> Vec<Spanned<'e>>;
+    /// Whether it also runs on snippets (quiz Markdown, shortcode bodies), not only on pages.
+    fn on_fragments(&self) -> bool {
+        true
+    }
+}
+
+/// The steps, in the order they run. Callouts and math come before code and links so that
+/// what they wrap is still processed; heading ids come last of the block steps so that a
+/// shortcode's or callout's HTML never takes an id.
+pub const STEPS: &[&dyn Transform] = &[
+    &shortcodes::Place,
+    &callouts::Callouts,
+    &math::Math,
+    &code::Highlight,
+    &headings::Headings,
+    &links::Links,
+];
+
+fn options(config: &MarkdownConfig) -> Options {
+    let mut o = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_GFM;
+    if config.smart_punctuation {
+        o |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    if config.math {
+        o |= Options::ENABLE_MATH;
+    }
+    o
+}
+
+/// Runs the whole pass over `text` (the document's body, or a snippet in it).
+/// With `inline`, paragraphs are dropped (a snippet shown inside a label or a sentence).
+fn run_pass(pass: &mut Pass, text: &str, depth: usize, inline: bool) -> String {
+    let expanded = shortcodes::expand(text, pass, depth);
+    let parse_text = expanded.as_deref().unwrap_or(text);
+    let mut events: Vec<Spanned> =
+        Parser::new_ext(parse_text, options(pass.config)).into_offset_iter().collect();
+    for step in STEPS {
+        if !pass.fragment || step.on_fragments() {
+            events = step.run(events, pass);
+        }
+    }
+    let mut html = String::with_capacity(text.len() * 3 / 2);
+    let paragraph = |e: &Event| matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph));
+    html::push_html(&mut html, events.into_iter().map(|(e, _)| e).filter(|e| !(inline && paragraph(e))));
+    html
+}
+
+pub fn render(doc: &Document, config: &MarkdownConfig, resolver: &dyn Resolver) -> Rendered {
+    let mut pass =
+        Pass { doc, config, resolver, expanded: Vec::new(), fragment: false, out: Rendered::default() };
+    let html = run_pass(&mut pass, &doc.text[doc.body_start..], 0, false);
+    let mut out = pass.out;
+    out.html = html;
+    // Same-page anchors can only be checked once every heading is known.
+    let mut problems = Vec::new();
+    out.links.retain(|l| {
+        if !l.target.as_os_str().is_empty() {
+            return true;
+        }
+        if !out.anchors.contains(&l.anchor) {
+            problems.push(
+                Diagnostic::error(doc.path, format!("there is no heading `#{}` on this page", l.anchor))
+                    .at_offset(doc.text, l.offset, l.len)
+                    .with_hint(hint_for_anchor(&l.anchor, &out.anchors)),
+            );
+        }
+        false
+    });
+    out.diagnostics.extend(problems);
+    out
+}
+
+/// Suggests the closest anchor when an author mistyped one.
+pub fn hint_for_anchor(anchor: &str, anchors: &HashSet<String>) -> String {
+    match crate::diagnostic::did_you_mean(anchor, anchors.iter().map(String::as_str)) {
+        Some(best) => format!("did you mean `#{best}`?"),
+        None => "link to the id of a heading: its text in lower case, with `-` between words".into(),
+    }
+}
+
+/// The text of some events, as a reader would read it.
+fn plain_text<'e>(events: impl Iterator<Item = &'e Event<'e>>) -> String {
+    let mut s = String::new();
+    for e in events {
+        match e {
+            Event::Text(t) | Event::Code(t) | Event::InlineMath(t) => s.push_str(t),
+            Event::SoftBreak | Event::HardBreak => s.push(' '),
+            _ => {}
+        }
+    }
+    s.trim().to_string()
+}
+
+/// A snippet of Markdown, such as a quiz prompt, written in the file `from`: block (`<p>…</p>`)
+/// or inline (no wrapping paragraph). It goes through the same steps as a page (but for heading
+/// ids); broken links and other problems come back as diagnostics whose positions are within
+/// `text`.
+pub fn render_fragment(
+    text: &str,
+    inline: bool,
+    config: &MarkdownConfig,
+    from: &Path,
+    resolver: &dyn Resolver,
+) -> (String, Vec<Diagnostic>) {
+    let doc = Document { path: from, text, body_start: 0 };
+    let mut pass =
+        Pass { doc: &doc, config, resolver, expanded: Vec::new(), fragment: true, out: Rendered::default() };
+    let html = run_pass(&mut pass, text, 0, inline);
+    (html.trim_end().to_string(), pass.out.diagnostics)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    struct Fixture;
+    impl Resolver for Fixture {
+        fn source_url(&self, _from: &Path, target: &str) -> Option<(PathBuf, String)> {
+            (target == "other.md").then(|| (PathBuf::from("content/other.md"), "/other/".to_string()))
+        }
+        fn quiz_html(&self, id: &str) -> Option<String> {
+            (id == "q").then(|| "<form data-quiz=\"q\"></form>".to_string())
+        }
+        fn shortcode(&self, call: &ShortcodeCall, body: Option<&str>) -> Result<String, ShortcodeError> {
+            match call.name.as_str() {
+                "fig" => Ok(format!(
+                    "<figure>{:?}</figure>",
+                    call.args.iter().map(|a| (&a.name, &a.value)).collect::<Vec<_>>()
+                )),
+                "box" => Ok(format!("<div class=\"box\">{}</div>", body.unwrap_or("NO BODY"))),
+                "em" => Ok(format!("<b>{}</b>", body.unwrap_or(""))),
+                other => Err(ShortcodeError {
+                    message: format!("there is no shortcode `{other}`"),
+                    hint: "did you mean `fig`?".into(),
+                    argument: None,
+                }),
+            }
+        }
+        fn callout_title(&self, kind: &str) -> String {
+            format!("T-{kind}")
+        }
+    }
+
+    fn md(body: &str) -> Rendered {
+        let text = format!("---\ntitle: T\n---\n{body}");
+        let doc = Document { path: Path::new("content/a.md"), text: &text, body_start: 17 };
+        render(&doc, &MarkdownConfig::default(), &Fixture)
+    }
+
+    #[test]
+    fn headings_get_unique_ids_toc_and_anchors() {
+        let r = md("# Hello, World\n\n## Hello, world\n\n### Custom {#mine}\n");
+        let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["hello-world", "hello-world-1", "mine"]);
+        assert!(
+            r.html.contains(r##"<h1 id="hello-world">Hello, World <a class="anchor" href="#hello-world""##),
+            "{}",
+            r.html
+        );
+    }
+
+    #[test]
+    fn repeated_headings_count_up_around_ids_already_taken() {
+        let r = md("## a\n\n## a-2 {#a-2}\n\n## a\n\n## a\n\n## a\n\n## A 1\n");
+        let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["a", "a-2", "a-1", "a-3", "a-4", "a-1-1"]);
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let r =
+            md("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~x~~ \"q\"\n\n- [x] done\n\nNote[^1]\n\n[^1]: Foot.\n");
+        for needle in ["<table>", "<del>x</del>", "“q”", "checkbox", "footnote"] {
+            assert!(r.html.contains(needle), "missing {needle} in {}", r.html);
+        }
+    }
+
+    #[test]
+    fn source_links_become_urls_and_bad_ones_are_errors_on_their_line() {
+        let r = md("See [o](other.md#part) and [x](missing.md).\n\n[self](#nowhere)\n");
+        assert!(r.html.contains(r#"href="/other/#part""#), "{}", r.html);
+        assert_eq!(r.links.len(), 1);
+        assert_eq!(r.links[0].anchor, "part");
+        assert_eq!(r.diagnostics.len(), 2, "{:?}", r.diagnostics);
+        assert_eq!(r.diagnostics[0].location.as_ref().unwrap().line, 4);
+        assert_eq!(r.diagnostics[1].location.as_ref().unwrap().line, 6);
+    }
+
+    #[test]
+    fn a_broken_link_in_a_heading_is_reported_on_its_line() {
+        let r = md("Intro\n\nMore\n\n## See [gone](gone.md)\n");
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.diagnostics[0].location.as_ref().unwrap().line, 8);
+    }
+
+    #[test]
+    fn external_links_are_left_alone() {
+        let r = md("[a](https://e.org/x.md) [b](mailto:a@b.c) [c](/abs.md)\n");
+        assert!(r.diagnostics.is_empty());
+        assert!(r.html.contains("https://e.org/x.md"));
+    }
+
+    #[test]
+    fn quiz_embeds_replace_their_paragraph() {
+        let r = md("Before\n\n{{ quiz(id=\"q\") }}\n\n{{quiz(id=\"nope\")}}\n\n`{{ quiz(id=\"q\") }}`\n");
+        assert!(r.html.contains("<form data-quiz=\"q\"></form>"));
+        assert_eq!(r.diagnostics.len(), 1);
+        assert_eq!(r.diagnostics[0].location.as_ref().unwrap().line, 8);
+        assert!(r.html.contains("<code>{{ quiz(id=\"q\") }}</code>"), "{}", r.html);
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(slugify("What's interdependence?"), "whats-interdependence");
+        assert_eq!(slugify("Ça va — oui"), "ça-va-oui");
+        assert_eq!(slugify("!!!"), "section");
+    }
+
+    #[test]
+    fn fragments_inline_and_block_with_links_rewritten() {
+        let c = MarkdownConfig::default();
+        let from = Path::new("content/q.yaml");
+        assert_eq!(render_fragment("*a*", true, &c, from, &Fixture).0, "<em>a</em>");
+        assert_eq!(render_fragment("*a*", false, &c, from, &Fixture).0, "<p><em>a</em></p>");
+        let (html, problems) = render_fragment("[o](other.md) [x](gone.md)", true, &c, from, &Fixture);
+        assert!(html.contains(r#"href="/other/""#), "{html}");
+        assert_eq!(problems.len(), 1);
+    }
+}
