@@ -191,6 +191,23 @@ fn quizzes_render_as_pages_and_embeds_with_their_links_rewritten() {
     assert!(!page[data_start..data_end].contains("<!--"), "quiz data cannot open a comment");
     let guide = f.read("public/guides/one/index.html");
     assert_eq!(guide.matches("data-quiz=\"q\"").count(), 2, "two embeds: {guide}");
+    // Issue 15.7: each embed has its own element ids, so a label checks its own copy's input.
+    let ids: Vec<&str> = guide.split(" id=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]).collect();
+    let distinct: std::collections::BTreeSet<&str> = ids.iter().copied().collect();
+    assert_eq!(ids.len(), distinct.len(), "an id used twice: {ids:?}");
+    let forms: Vec<&str> = guide.split("<form class=\"quiz\"").skip(1).collect();
+    assert_eq!(forms.len(), 2);
+    for form in &forms {
+        let form = &form[..form.find("</form>").unwrap()];
+        for target in form.split(" for=\"").skip(1).map(|s| &s[..s.find('"').unwrap()]) {
+            assert!(
+                form.contains(&format!(" id=\"{target}\"")),
+                "label for {target} points outside its form"
+            );
+        }
+    }
+    assert!(forms[0].contains("id=\"quiz-q-q1-true\"") && forms[1].contains("id=\"quiz-q-2-q1-true\""));
+    assert!(!guide.contains('\u{1}') && !page.contains('\u{1}'), "no embed marker is left");
     assert!(guide.contains("quiz.js"), "pages with quizzes load the script");
     assert!(!f.read("public/guides/two/index.html").contains("quiz.js"), "pages without quizzes don't");
 

@@ -13,14 +13,15 @@
 //! plus every cut point and just below it. Findings from a fallback are warnings, since the
 //! sampled values may not all be reachable.
 //!
-//! **Coverage.** Which outcomes hold at a score depends only on its *signature*: for each
-//! dimension, which interval between the `when` cut points (`min`/`below` values) it falls in,
-//! and, when there are `top` outcomes, which dimensions share the highest score. The proof
-//! enumerates the reachable signatures (for `top`, once per candidate highest score) with one
-//! concrete reachable score for each, and checks each: no outcome → a gap, two → an overlap, and
-//! an outcome holding at none is unreachable. For overlaps a `top` outcome holds only where no
-//! earlier `top` outcome does (SPEC: ties go to the earliest listed), so `top` outcomes never
-//! overlap each other.
+//! **Coverage.** At a score, the outcomes that hold are the `when` outcomes whose bounds hold on
+//! every group, plus at most one `top` outcome, which depends on which dimensions share the highest
+//! score. The proof never enumerates the product of the groups: a pass over the groups keeps only
+//! the largest and the smallest sets of holding outcomes (the rest can lead to no finding these do
+//! not), and with `top` outcomes the pass is repeated for each candidate highest score in one
+//! ascending sweep (see [`check_coverage`]). It finds every overlap (no outcome → a gap, two → an
+//! overlap, each with a concrete reachable score) and every unreachable outcome. For overlaps a
+//! `top` outcome holds only where no earlier `top` outcome does (SPEC: ties go to the earliest
+//! listed), so `top` outcomes never overlap each other.
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
@@ -34,8 +35,8 @@ use super::score::aggregate;
 const MAX_STATES: usize = 200_000;
 /// Above this many options, a multiple-select question's 2ⁿ answers are not enumerated.
 const MAX_ENUMERATED_OPTIONS: usize = 12;
-/// How many signatures the coverage check evaluates at most.
-const MAX_SIGNATURES: usize = 2_000_000;
+/// How many partial combinations (per frontier) the coverage check keeps at most.
+const MAX_PARTIALS: usize = 20_000;
 /// Grid points per dimension in the fallback.
 const FALLBACK_GRID: usize = 200;
 /// How many gaps are reported one by one.
@@ -80,7 +81,7 @@ pub(crate) fn analyze(r: &mut Reporter, quiz: &Quiz) -> Vec<(f64, f64)> {
         );
     }
     if !quiz.outcomes.is_empty() {
-        let coverage = check_coverage(quiz, &groups, &cuts);
+        let coverage = check_coverage(quiz, &groups);
         report_coverage(r, quiz, &coverage, &ranges);
         warn_unfair_top(r, quiz, &ranges);
     }
@@ -352,8 +353,9 @@ fn sampled(lo: f64, hi: f64, cuts: &[f64]) -> Vec<Vec<f64>> {
 /// What the coverage check found.
 #[derive(Debug, Default)]
 struct Coverage {
-    /// Reachable scores (one per distinct signature) matching no outcome, in the order found.
+    /// Reachable scores matching no outcome (at most [`MAX_GAPS_REPORTED`]), in the order found.
     gaps: Vec<Vec<f64>>,
+    /// How many gaps were found: one per candidate highest score with `top` outcomes, else one.
     gap_count: usize,
     /// For each pair of outcomes (by index) that both match some reachable score: one such score.
     overlaps: BTreeMap<(usize, usize), Vec<f64>>,
@@ -361,138 +363,348 @@ struct Coverage {
     reached: Vec<bool>,
     /// The scores behind a finding came from a fallback sample.
     approximate: bool,
-    /// The check stopped at [`MAX_SIGNATURES`].
+    /// The check gave up past [`MAX_PARTIALS`] partial combinations.
     truncated: bool,
 }
 
-/// The cells of a point's dimensions (`cell = how many cut points are ≤ the value`), and which
-/// of them equal the candidate highest score.
-type Signature = (Vec<usize>, Vec<bool>);
+/// A set of outcomes, by index.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+struct OutcomeSet(Vec<u64>);
 
-fn check_coverage(quiz: &Quiz, groups: &[GroupScores], cuts: &[Vec<f64>]) -> Coverage {
-    let n = quiz.dimensions.len();
+impl OutcomeSet {
+    fn empty(outcomes: usize) -> Self {
+        OutcomeSet(vec![0; outcomes.div_ceil(64)])
+    }
+
+    fn insert(&mut self, k: usize) {
+        self.0[k / 64] |= 1 << (k % 64);
+    }
+
+    fn and(&self, other: &OutcomeSet) -> OutcomeSet {
+        OutcomeSet(self.0.iter().zip(&other.0).map(|(a, b)| a & b).collect())
+    }
+
+    fn is_subset(&self, other: &OutcomeSet) -> bool {
+        self.0.iter().zip(&other.0).all(|(a, b)| a & !b == 0)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = usize> + '_ {
+        self.0
+            .iter()
+            .enumerate()
+            .flat_map(|(w, &bits)| (0..64).filter(move |b| bits & (1 << b) != 0).map(move |b| w * 64 + b))
+    }
+}
+
+/// Which `top` outcome holds, as far as the dimensions seen so far tell, for a candidate
+/// highest score `M` that no dimension exceeds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Lead {
+    /// No dimension so far scores `M`.
+    Below,
+    /// A dimension that no `top` outcome names scores `M`: no `top` outcome holds (SPEC: a tie
+    /// with it is not a win).
+    Blocked,
+    /// The earliest listed `top` outcome whose dimension scores `M`.
+    Top(usize),
+}
+
+impl Lead {
+    fn and(self, other: Lead) -> Lead {
+        match (self, other) {
+            (Lead::Below, lead) | (lead, Lead::Below) => lead,
+            (Lead::Blocked, _) | (_, Lead::Blocked) => Lead::Blocked,
+            (Lead::Top(a), Lead::Top(b)) => Lead::Top(a.min(b)),
+        }
+    }
+}
+
+/// A choice of one point in each of the first groups: the `when` outcomes whose bounds on those
+/// groups' dimensions all hold, the [`Lead`], and the points (kept for messages).
+#[derive(Debug, Clone)]
+struct Partial {
+    holding: OutcomeSet,
+    lead: Lead,
+    points: Vec<u32>,
+}
+
+/// Which partials a [`Frontier`] keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Keep {
+    /// Holding sets that no other partial with the same lead contains: they find every overlap
+    /// and every reached outcome.
+    Largest,
+    /// Holding sets that contain no other partial's with the same lead: they find every gap.
+    Smallest,
+}
+
+/// Partial combinations with dominated ones dropped. Intersecting two holding sets with the
+/// same set keeps them in order, so a dropped partial could only have led to findings its
+/// dominator also leads to: the product of the groups is never enumerated.
+#[derive(Debug)]
+struct Frontier {
+    keep: Keep,
+    partials: Vec<Partial>,
+}
+
+impl Frontier {
+    fn new(keep: Keep) -> Self {
+        Frontier { keep, partials: Vec::new() }
+    }
+
+    /// Adds `p` unless a kept partial dominates it; the first of equal partials stays, so the
+    /// scores reported are the lowest found.
+    fn insert(&mut self, p: Partial) {
+        let keep = self.keep;
+        let dominates = |a: &OutcomeSet, b: &OutcomeSet| match keep {
+            Keep::Largest => b.is_subset(a),
+            Keep::Smallest => a.is_subset(b),
+        };
+        if self.partials.iter().any(|q| q.lead == p.lead && dominates(&q.holding, &p.holding)) {
+            return;
+        }
+        self.partials.retain(|q| !(q.lead == p.lead && dominates(&p.holding, &q.holding)));
+        self.partials.push(p);
+    }
+
+    /// Every kept partial extended by every option of the next group; `None` past
+    /// [`MAX_PARTIALS`].
+    fn extend(&self, options: &[Partial]) -> Option<Frontier> {
+        let mut next = Frontier::new(self.keep);
+        for p in &self.partials {
+            for o in options {
+                let mut points = Vec::with_capacity(p.points.len() + 1);
+                points.extend(&p.points);
+                points.extend(&o.points);
+                next.insert(Partial { holding: p.holding.and(&o.holding), lead: p.lead.and(o.lead), points });
+                if next.partials.len() > MAX_PARTIALS {
+                    return None;
+                }
+            }
+        }
+        Some(next)
+    }
+}
+
+/// One group's points as the coverage check sees them.
+struct GroupView<'g> {
+    group: &'g GroupScores,
+    /// Per point: the `when` outcomes whose bounds on this group's dimensions hold.
+    holding: Vec<OutcomeSet>,
+    /// Per point: its highest value.
+    highest: Vec<f64>,
+    /// Per point: the lead if its highest value is the candidate.
+    lead: Vec<Lead>,
+    /// Point indices, by highest value (then by point order).
+    by_highest: Vec<u32>,
+}
+
+impl<'g> GroupView<'g> {
+    fn new(quiz: &Quiz, group: &'g GroupScores, first_top: &[Option<usize>]) -> Self {
+        let n = quiz.outcomes.len();
+        let mut holding = Vec::with_capacity(group.points.len());
+        let mut highest = Vec::with_capacity(group.points.len());
+        let mut lead = Vec::with_capacity(group.points.len());
+        for p in &group.points {
+            let mut set = OutcomeSet::empty(n);
+            for (k, outcome) in quiz.outcomes.iter().enumerate() {
+                if let OutcomeRule::When(bounds) = &outcome.rule {
+                    let holds = bounds.iter().all(|b| {
+                        let d = quiz.dimension_index(&b.dimension);
+                        match group.dims.iter().position(|&x| Some(x) == d) {
+                            Some(k) => b.holds(p[k]),
+                            // A bound on another group's dimension is that group's to judge.
+                            None => true,
+                        }
+                    });
+                    if holds {
+                        set.insert(k);
+                    }
+                }
+            }
+            holding.push(set);
+            let high = p.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+            highest.push(high);
+            lead.push(
+                group.dims.iter().zip(p).filter(|(_, v)| **v == high).fold(Lead::Below, |lead, (&d, _)| {
+                    lead.and(first_top[d].map_or(Lead::Blocked, Lead::Top))
+                }),
+            );
+        }
+        let mut by_highest: Vec<u32> = (0..group.points.len() as u32).collect();
+        by_highest.sort_by(|&a, &b| highest[a as usize].total_cmp(&highest[b as usize]));
+        GroupView { group, holding, highest, lead, by_highest }
+    }
+
+    fn option(&self, p: u32, lead: Lead) -> Partial {
+        Partial { holding: self.holding[p as usize].clone(), lead, points: vec![p] }
+    }
+}
+
+/// Proves coverage over the product of the groups without enumerating it.
+///
+/// Without `top` outcomes, which `when` outcomes hold at a score is the intersection of what
+/// holds on each group, so a pass over the groups keeping only the largest and the smallest
+/// intersections (a [`Frontier`]) finds every overlap, every reached outcome and a gap if there
+/// is one. With `top` outcomes, the same pass runs once per candidate highest score `M`, in
+/// ascending order (a sweep): each group offers its points whose highest value is `M` (with the
+/// lead they give) and, as [`Lead::Below`], the frontiers of its points below `M`, which grow as
+/// the sweep goes. Each group's points are visited once in the sweep, so the work is near-linear
+/// in the reachable scores.
+fn check_coverage(quiz: &Quiz, groups: &[GroupScores]) -> Coverage {
     let mut coverage = Coverage {
         reached: vec![false; quiz.outcomes.len()],
         approximate: groups.iter().any(|g| !g.exact),
         ..Coverage::default()
     };
-    let cell = |d: usize, v: f64| cuts[d].partition_point(|c| *c <= v);
-    let has_top = quiz.outcomes.iter().any(|o| matches!(o.rule, OutcomeRule::Top(_)));
-    // Candidate highest scores: with `top` outcomes, every reachable value of every dimension;
-    // without, one pass with no candidate (the highest score does not matter).
-    let candidates: Vec<Option<f64>> = if has_top {
-        let all: BTreeSet<u64> =
-            groups.iter().flat_map(|g| g.points.iter().flatten().map(|v| key(*v))).collect();
-        let mut values: Vec<f64> = all.into_iter().map(f64::from_bits).collect();
-        values.sort_by(f64::total_cmp);
-        values.into_iter().map(Some).collect()
-    } else {
-        vec![None]
+    let mut first_top: Vec<Option<usize>> = vec![None; quiz.dimensions.len()];
+    for (k, outcome) in quiz.outcomes.iter().enumerate().rev() {
+        if let OutcomeRule::Top(d) = &outcome.rule
+            && let Some(d) = quiz.dimension_index(d)
+        {
+            first_top[d] = Some(k);
+        }
+    }
+    let has_top = first_top.iter().any(Option::is_some);
+    let views: Vec<GroupView> = groups.iter().map(|g| GroupView::new(quiz, g, &first_top)).collect();
+    let mut all_when = OutcomeSet::empty(quiz.outcomes.len());
+    for (k, outcome) in quiz.outcomes.iter().enumerate() {
+        if let OutcomeRule::When(_) = outcome.rule {
+            all_when.insert(k);
+        }
+    }
+    let start = |keep| Frontier {
+        keep,
+        partials: vec![Partial { holding: all_when.clone(), lead: Lead::Below, points: Vec::new() }],
     };
 
-    let mut seen: HashSet<Signature> = HashSet::new();
-    let mut evaluated = 0usize;
-    'candidates: for highest in candidates {
-        // Per group: its distinct partial signatures (in its own dimension order) under this
-        // highest score, each with the first (smallest) point that has it.
-        let mut per_group: Vec<Vec<(Signature, &Vec<f64>)>> = Vec::new();
-        for g in groups {
-            let mut distinct: HashSet<Signature> = HashSet::new();
-            let mut found: Vec<(Signature, &Vec<f64>)> = Vec::new();
-            for p in &g.points {
-                if highest.is_some_and(|m| p.iter().any(|v| *v > m)) {
-                    continue;
-                }
-                let signature: Signature = (
-                    g.dims.iter().zip(p).map(|(&d, &v)| cell(d, v)).collect(),
-                    p.iter().map(|v| highest == Some(*v)).collect(),
-                );
-                if distinct.insert(signature.clone()) {
-                    found.push((signature, p));
-                }
+    if !has_top {
+        for keep in [Keep::Largest, Keep::Smallest] {
+            let options: Vec<Vec<Partial>> = views
+                .iter()
+                .map(|v| {
+                    let mut f = Frontier::new(keep);
+                    for p in 0..v.group.points.len() as u32 {
+                        f.insert(v.option(p, Lead::Below));
+                    }
+                    f.partials
+                })
+                .collect();
+            match run(start(keep), &options) {
+                Some(done) => record(quiz, &views, &mut coverage, &done),
+                None => coverage.truncated = true,
             }
-            if found.is_empty() {
-                continue 'candidates;
-            }
-            per_group.push(found);
         }
-        // Every combination across groups (an odometer over the per-group lists).
-        let mut choice = vec![0usize; per_group.len()];
-        loop {
-            let mut values = vec![0.0; n];
-            let mut signature: Signature = (vec![0; n], vec![false; n]);
-            for (gi, (g, &c)) in groups.iter().zip(&choice).enumerate() {
-                let ((cells, is_highest), point) = &per_group[gi][c];
-                for (k, &d) in g.dims.iter().enumerate() {
-                    values[d] = point[k];
-                    signature.0[d] = cells[k];
-                    signature.1[d] = is_highest[k];
+        return coverage;
+    }
+
+    // The sweep: per group, how far its points (by highest value) have been passed, and the
+    // frontiers of the points passed, offered as `Below`.
+    let mut next = vec![0usize; views.len()];
+    let mut below: Vec<[Frontier; 2]> =
+        views.iter().map(|_| [Frontier::new(Keep::Largest), Frontier::new(Keep::Smallest)]).collect();
+    let mut candidates: Vec<f64> = views.iter().flat_map(|v| v.highest.iter().copied()).collect();
+    candidates.sort_by(f64::total_cmp);
+    candidates.dedup_by(|a, b| key(*a) == key(*b));
+    for m in candidates {
+        let at_m: Vec<Vec<u32>> = views
+            .iter()
+            .zip(&mut next)
+            .map(|(v, i)| {
+                let from = *i;
+                while *i < v.by_highest.len() && key(v.highest[v.by_highest[*i] as usize]) == key(m) {
+                    *i += 1;
                 }
-            }
-            // With a candidate, only combinations whose highest score is that candidate count.
-            let relevant = highest.is_none() || signature.1.iter().any(|h| *h);
-            if relevant && seen.insert(signature.clone()) {
-                evaluated += 1;
-                if evaluated > MAX_SIGNATURES {
+                v.by_highest[from..*i].to_vec()
+            })
+            .collect();
+        for (which, keep) in [Keep::Largest, Keep::Smallest].into_iter().enumerate() {
+            let options: Vec<Vec<Partial>> = views
+                .iter()
+                .zip(&at_m)
+                .zip(&below)
+                .map(|((v, at), below)| {
+                    // Lower points first, so the scores reported are the lowest found.
+                    let mut f = Frontier::new(keep);
+                    for &p in at {
+                        f.insert(v.option(p, v.lead[p as usize]));
+                    }
+                    let mut options = below[which].partials.clone();
+                    options.append(&mut f.partials);
+                    options
+                })
+                .collect();
+            match run(start(keep), &options) {
+                Some(done) => record(quiz, &views, &mut coverage, &done),
+                None => {
                     coverage.truncated = true;
-                    break 'candidates;
+                    return coverage;
                 }
-                record(quiz, &mut coverage, &values, &signature.1);
             }
-            // Advance the odometer.
-            let mut g = 0;
-            loop {
-                if g == choice.len() {
-                    continue 'candidates;
+        }
+        for ((v, at), below) in views.iter().zip(&at_m).zip(&mut below) {
+            for &p in at {
+                for f in below.iter_mut() {
+                    f.insert(v.option(p, Lead::Below));
                 }
-                choice[g] += 1;
-                if choice[g] < per_group[g].len() {
-                    break;
-                }
-                choice[g] = 0;
-                g += 1;
             }
         }
     }
     coverage
 }
 
-/// Which outcomes hold at a reachable score, with `is_highest` saying which dimensions share
-/// the highest score; records a gap, overlaps, and reached outcomes.
-fn record(quiz: &Quiz, coverage: &mut Coverage, values: &[f64], is_highest: &[bool]) {
-    let mut holding = Vec::new();
-    let mut top_taken = false;
-    for (k, outcome) in quiz.outcomes.iter().enumerate() {
-        let holds = match &outcome.rule {
-            OutcomeRule::When(bounds) => {
-                bounds.iter().all(|b| quiz.dimension_index(&b.dimension).is_some_and(|d| b.holds(values[d])))
-            }
-            // A tie among `top` outcomes goes to the earliest listed: later ones do not hold.
-            OutcomeRule::Top(dimension) => {
-                let highest = !top_taken && quiz.top_holds(dimension, is_highest);
-                top_taken |= highest;
-                highest
-            }
-        };
-        if holds {
-            holding.push(k);
-            coverage.reached[k] = true;
+/// The frontier after every group's options; `None` when it grew too large.
+fn run(mut frontier: Frontier, options: &[Vec<Partial>]) -> Option<Frontier> {
+    for group_options in options {
+        frontier = frontier.extend(group_options)?;
+        if frontier.partials.is_empty() {
+            break;
         }
     }
-    match holding[..] {
-        [] => {
-            coverage.gap_count += 1;
-            if coverage.gaps.len() < MAX_GAPS_REPORTED {
-                coverage.gaps.push(values.to_vec());
+    Some(frontier)
+}
+
+/// Records what the complete combinations of a finished frontier show: overlaps and reached
+/// outcomes from the largest holding sets, gaps from the smallest.
+fn record(quiz: &Quiz, views: &[GroupView], coverage: &mut Coverage, done: &Frontier) {
+    let has_top = quiz.outcomes.iter().any(|o| matches!(o.rule, OutcomeRule::Top(_)));
+    let values = |p: &Partial| {
+        let mut values = vec![0.0; quiz.dimensions.len()];
+        for (v, &point) in views.iter().zip(&p.points) {
+            for (k, &d) in v.group.dims.iter().enumerate() {
+                values[d] = v.group.points[point as usize][k];
             }
         }
-        [_] => {}
-        _ => {
-            for (i, &a) in holding.iter().enumerate() {
-                for &b in &holding[i + 1..] {
-                    coverage.overlaps.entry((a, b)).or_insert_with(|| values.to_vec());
+        values
+    };
+    for p in &done.partials {
+        // With `top` outcomes a combination counts only at its own highest score.
+        if has_top && p.lead == Lead::Below {
+            continue;
+        }
+        let mut holding: Vec<usize> = p.holding.iter().collect();
+        if let Lead::Top(k) = p.lead {
+            holding.push(k);
+            holding.sort_unstable();
+        }
+        match done.keep {
+            Keep::Largest => {
+                for (i, &a) in holding.iter().enumerate() {
+                    coverage.reached[a] = true;
+                    for &b in &holding[i + 1..] {
+                        if !coverage.overlaps.contains_key(&(a, b)) {
+                            coverage.overlaps.insert((a, b), values(p));
+                        }
+                    }
                 }
             }
+            Keep::Smallest if holding.is_empty() => {
+                coverage.gap_count += 1;
+                if coverage.gaps.len() < MAX_GAPS_REPORTED {
+                    coverage.gaps.push(values(p));
+                }
+            }
+            Keep::Smallest => {}
         }
     }
 }
@@ -540,7 +752,7 @@ fn report_coverage(r: &mut Reporter, quiz: &Quiz, coverage: &Coverage, ranges: &
     for (i, gap) in coverage.gaps.iter().enumerate() {
         let more = coverage.gap_count - coverage.gaps.len();
         let hint = if i + 1 == coverage.gaps.len() && more > 0 {
-            format!("add an outcome for it or widen a `when` bound ({more} more such gaps); {range_hint}")
+            format!("add an outcome for it or widen a `when` bound and {more} more; {range_hint}")
         } else {
             format!("add an outcome for it or widen a `when` bound; {range_hint}")
         };
@@ -571,7 +783,7 @@ fn report_coverage(r: &mut Reporter, quiz: &Quiz, coverage: &Coverage, ranges: &
     if coverage.truncated || coverage.approximate {
         if coverage.truncated {
             r.push(r.warning(r.key(at!["outcomes"]), "too many distinct scores to check every one").with_hint(format!(
-                "{MAX_SIGNATURES} were checked; the outcomes may still have a gap or an overlap elsewhere"
+                "past {MAX_PARTIALS} combinations of scores that no other one covers, the check stopped; the outcomes may still have a gap or an overlap"
             )));
         }
         return;
@@ -1013,5 +1225,244 @@ questions:
         assert_eq!(super::number(4.5), "4.5");
         assert_eq!(super::number(-0.0), "0");
         assert_eq!(super::number(8.0 / 3.0), "≈2.6667");
+    }
+
+    /// The outcomes holding at a full score, as SPEC §3 defines them (the first `top` outcome
+    /// whose dimension strictly leads, or leads tied only with dimensions other outcomes top).
+    fn holding_at(quiz: &Quiz, values: &[f64]) -> Vec<usize> {
+        let highest = values.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+        let is_highest: Vec<bool> = values.iter().map(|v| *v == highest).collect();
+        let mut top_taken = false;
+        let mut holding = Vec::new();
+        for (k, outcome) in quiz.outcomes.iter().enumerate() {
+            let holds = match &outcome.rule {
+                OutcomeRule::When(bounds) => {
+                    bounds.iter().all(|b| b.holds(values[quiz.dimension_index(&b.dimension).unwrap()]))
+                }
+                OutcomeRule::Top(d) => {
+                    let wins = !top_taken && quiz.top_holds(d, &is_highest);
+                    top_taken |= wins;
+                    wins
+                }
+            };
+            if holds {
+                holding.push(k);
+            }
+        }
+        holding
+    }
+
+    /// What the coverage check must find, by enumerating the whole product of the groups.
+    fn by_brute_force(quiz: &Quiz, groups: &[GroupScores]) -> (bool, BTreeSet<(usize, usize)>, Vec<bool>) {
+        let (mut gap, mut overlaps, mut reached) = (false, BTreeSet::new(), vec![false; quiz.outcomes.len()]);
+        let mut choice = vec![0usize; groups.len()];
+        'all: loop {
+            let mut values = vec![0.0; quiz.dimensions.len()];
+            for (g, &c) in groups.iter().zip(&choice) {
+                for (k, &d) in g.dims.iter().enumerate() {
+                    values[d] = g.points[c][k];
+                }
+            }
+            let holding = holding_at(quiz, &values);
+            gap |= holding.is_empty();
+            for (i, &a) in holding.iter().enumerate() {
+                reached[a] = true;
+                overlaps.extend(holding[i + 1..].iter().map(|&b| (a, b)));
+            }
+            for (c, g) in choice.iter_mut().zip(groups) {
+                *c += 1;
+                if *c < g.points.len() {
+                    continue 'all;
+                }
+                *c = 0;
+            }
+            break;
+        }
+        (gap, overlaps, reached)
+    }
+
+    /// A random assessment: 1–4 dimensions of agree5 or 0–2 items (some pairs joined by a
+    /// shared single question), and 1–6 outcomes mixing `when` boxes and `top`.
+    fn random_assessment(seed: u64) -> String {
+        let mut state = seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1;
+        let mut below = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        let dims = 1 + below(4) as usize;
+        let names: Vec<String> = (0..dims).map(|d| format!("d{d}")).collect();
+        let mut src = format!(
+            "title: T\nmode: assessment\ndimensions: [{}]\nquestions:\n",
+            names.iter().map(|n| format!("{{ id: {n} }}")).collect::<Vec<_>>().join(", ")
+        );
+        for n in &names {
+            for _ in 0..1 + below(2) {
+                let scale = if below(2) == 0 { "agree5" } else { "{ min: 0, max: 2 }" };
+                let required = below(4) != 0;
+                src += &format!(
+                    "  - {{ type: scale, prompt: P, scale: {scale}, dimension: {n}, required: {required} }}\n"
+                );
+            }
+        }
+        if dims > 1 && below(2) == 0 {
+            let (a, b) = (below(dims as u64) as usize, below(dims as u64) as usize);
+            src += &format!(
+                "  - type: single\n    prompt: P\n    options: [{{ text: x, points: {{ {}: 1 }} }}, {{ text: y, points: {{ {}: 2 }} }}]\n",
+                names[a], names[b]
+            );
+        }
+        src += "outcomes:\n";
+        for k in 0..1 + below(6) {
+            if below(3) == 0 {
+                src +=
+                    &format!("  - {{ id: o{k}, title: O, top: {} }}\n", names[below(dims as u64) as usize]);
+            } else {
+                let mut bounds = Vec::new();
+                for n in &names {
+                    match below(4) {
+                        0 => bounds.push(format!("{n}: {{ min: {} }}", below(12))),
+                        1 => bounds.push(format!("{n}: {{ below: {} }}", 1 + below(12))),
+                        2 => {
+                            let min = below(10);
+                            bounds.push(format!("{n}: {{ min: {min}, below: {} }}", min + 1 + below(5)));
+                        }
+                        _ => {}
+                    }
+                }
+                src += &format!("  - {{ id: o{k}, title: O, when: {{ {} }} }}\n", bounds.join(", "));
+            }
+        }
+        src
+    }
+
+    #[test]
+    fn the_coverage_check_finds_what_brute_force_finds() {
+        let mut compared = 0;
+        let (mut with_gaps, mut with_overlaps, mut with_unreached) = (0, 0, 0);
+        for seed in 0..400 {
+            let src = random_assessment(seed);
+            let (quiz, _) = crate::quiz::parse(std::path::Path::new("t.yaml"), &src);
+            let Some(quiz) = quiz else { continue };
+            let groups = assessment_scores(&quiz, &cut_points(&quiz));
+            assert!(groups.iter().all(|g| g.exact));
+            let coverage = check_coverage(&quiz, &groups);
+            let (gap, overlaps, reached) = by_brute_force(&quiz, &groups);
+            assert!(!coverage.truncated);
+            assert_eq!(!coverage.gaps.is_empty(), gap, "gaps, seed {seed}:\n{src}");
+            assert_eq!(
+                coverage.overlaps.keys().copied().collect::<BTreeSet<_>>(),
+                overlaps,
+                "seed {seed}:\n{src}"
+            );
+            assert_eq!(coverage.reached, reached, "reached, seed {seed}:\n{src}");
+            // Every score reported is reachable and shows what it is reported for.
+            for values in &coverage.gaps {
+                assert!(holding_at(&quiz, values).is_empty(), "seed {seed}: {values:?}");
+            }
+            for (&(a, b), values) in &coverage.overlaps {
+                let holding = holding_at(&quiz, values);
+                assert!(holding.contains(&a) && holding.contains(&b), "seed {seed}: {values:?}");
+            }
+            compared += 1;
+            with_gaps += usize::from(gap);
+            with_overlaps += usize::from(!overlaps.is_empty());
+            with_unreached += usize::from(reached.contains(&false));
+        }
+        // The random quizzes must exercise every finding, or the comparison means little.
+        assert!(compared > 300, "{compared}");
+        assert!(
+            with_gaps > 50 && with_overlaps > 50 && with_unreached > 20,
+            "{with_gaps} {with_overlaps} {with_unreached}"
+        );
+    }
+
+    /// Two `top` dimensions fed by `n` two-option questions that each give points to both, so
+    /// the dimensions are correlated and their 2ⁿ answer combinations are enumerated jointly.
+    fn correlated_tops(n: usize) -> String {
+        let mut src =
+            String::from("title: T\nmode: assessment\ndimensions: [{ id: a }, { id: b }]\nquestions:\n");
+        for i in 0..n {
+            // Distinct powers of two: every combination of answers gives a distinct score.
+            let p = 1u64 << i;
+            src += &format!(
+                "  - type: single\n    prompt: P\n    options: [{{ text: x, points: {{ a: {p}, b: 0 }} }}, {{ text: y, points: {{ a: 0, b: {p} }} }}]\n"
+            );
+        }
+        src + "outcomes:\n  - { id: more-a, title: A, top: a }\n  - { id: more-b, title: B, top: b }\n"
+    }
+
+    #[test]
+    fn many_correlated_reachable_scores_are_checked_exactly() {
+        // 2¹⁷ = 131,072 reachable scores (issue 15.3: this took over 60 s).
+        let src = correlated_tops(17);
+        let (quiz, diagnostics) = crate::quiz::parse(std::path::Path::new("t.yaml"), &src);
+        let quiz = quiz.unwrap();
+        let groups = assessment_scores(&quiz, &cut_points(&quiz));
+        assert_eq!(groups.len(), 1);
+        assert!(groups[0].exact);
+        assert_eq!(groups[0].points.len(), 1 << 17);
+        // a + b is always 2¹⁷ − 1, odd, so they never tie: each outcome takes half, no gap.
+        assert!(diagnostics.is_empty(), "{diagnostics:?}");
+        let coverage = check_coverage(&quiz, &groups);
+        assert_eq!(
+            (coverage.gap_count, coverage.overlaps.len(), coverage.reached.clone()),
+            (0, 0, vec![true, true])
+        );
+    }
+
+    #[test]
+    fn a_hundred_independent_top_dimensions_are_checked_without_their_product() {
+        // 100 dimensions × 3 agree5 items, one `top` outcome each: 13¹⁰⁰ combinations (issue
+        // 15.3: this took 10 s and 2 GB and gave up with a warning).
+        let names: Vec<String> = (0..100).map(|d| format!("d{d}")).collect();
+        let mut src = format!(
+            "title: T\nmode: assessment\ndimensions: [{}]\nquestions:\n",
+            names.iter().map(|n| format!("{{ id: {n} }}")).collect::<Vec<_>>().join(", ")
+        );
+        for n in &names {
+            src += &format!("  - {{ type: scale, prompt: P, scale: agree5, dimension: {n} }}\n").repeat(3);
+        }
+        src += "outcomes:\n";
+        for n in &names {
+            src += &format!("  - {{ id: top-{n}, title: T, top: {n} }}\n");
+        }
+        // Sound: every dimension is topped, so any tie goes to the earliest, and each can lead.
+        quiz(&src);
+        // Leave the last dimension untopped: wherever it leads or ties there is a gap (one per
+        // candidate highest score, 3 to 15), and its outcome is gone.
+        let src = src.replace("  - { id: top-d99, title: T, top: d99 }\n", "");
+        let all = errors(&src);
+        assert_eq!(all.len(), MAX_GAPS_REPORTED, "{all:#?}");
+        assert!(all[0].message.starts_with("the reachable score d0 3, d1 3,"), "{}", all[0].message);
+        assert!(all[0].message.ends_with("d98 3, d99 3 matches no outcome"), "{}", all[0].message);
+        assert!(all[2].hint.contains("and 10 more"), "{}", all[2].hint);
+    }
+
+    #[test]
+    fn a_hundred_overlapping_when_outcomes_are_each_reported_once() {
+        // Outcome k holds from k to 100 on one dimension, and from k on a second, independent one:
+        // every pair overlaps (issue 15.3: 100 such outcomes took 36 s and 2 GB).
+        let mut src =
+            String::from("title: T\nmode: assessment\ndimensions: [{ id: x }, { id: y }]\nquestions:\n");
+        for d in ["x", "y"] {
+            src +=
+                &format!("  - {{ type: scale, prompt: P, scale: {{ min: 0, max: 100 }}, dimension: {d} }}\n")
+                    .repeat(3);
+        }
+        src += "outcomes:\n";
+        for k in 0..100 {
+            src +=
+                &format!("  - {{ id: o{k}, title: O, when: {{ x: {{ min: {k} }}, y: {{ min: {k} }} }} }}\n");
+        }
+        let (quiz, _) = crate::quiz::parse(std::path::Path::new("t.yaml"), &src);
+        let quiz = quiz.unwrap();
+        let coverage = check_coverage(&quiz, &assessment_scores(&quiz, &cut_points(&quiz)));
+        assert_eq!(coverage.overlaps.len(), 100 * 99 / 2);
+        assert_eq!((coverage.gap_count, coverage.truncated), (0, false));
+        // The score shown for a pair is one where both hold (here, where all hundred do).
+        assert_eq!(coverage.overlaps[&(3, 70)], vec![99.0, 99.0]);
+        assert!(coverage.reached.iter().all(|r| *r));
     }
 }

@@ -136,6 +136,34 @@ fn non_blank(r: &mut Reporter, text: String, path: &[Seg], message: &str) -> Str
     text
 }
 
+/// Whether `id` can stand as is in HTML ids, attribute values and storage keys: letters (any
+/// script), digits, `-` and `_`. Nothing else, so that no id needs escaping where the theme or
+/// the script puts it (SPEC §4 names elements by these ids).
+pub(crate) fn is_safe_id(id: &str) -> bool {
+    !id.is_empty() && id.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+}
+
+/// `id` turned into one [`is_safe_id`] accepts, for hints: other characters become `-`.
+pub(crate) fn safe_id_like(id: &str) -> String {
+    let mapped: String = id.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' }).collect();
+    let joined = mapped.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
+    if joined.is_empty() { "id-1".to_string() } else { joined }
+}
+
+/// Reports an id (of a `what`: question, dimension, outcome) that [`is_safe_id`] refuses. Blank
+/// ids are reported by the caller.
+fn check_id(r: &mut Reporter, id: &str, span: Span, what: &str) {
+    if id.trim().is_empty() || is_safe_id(id) {
+        return;
+    }
+    r.push(r.error(span, format!("the {what} id `{id}` has characters an id cannot have")).with_hint(
+        format!(
+            "ids name elements of the page: use letters, digits, `-` and `_`, e.g. `{}`",
+            safe_id_like(id)
+        ),
+    ));
+}
+
 fn check_dimensions(r: &mut Reporter, mode: Mode, raw: Option<Vec<RawDimension>>) -> Vec<Dimension> {
     if let Mode::Knowledge { .. } = mode {
         if raw.is_some() {
@@ -162,6 +190,7 @@ fn check_dimensions(r: &mut Reporter, mode: Mode, raw: Option<Vec<RawDimension>>
     let mut dimensions = Vec::new();
     for (i, d) in raw.into_iter().enumerate() {
         let id = non_blank(r, d.id, at!["dimensions", i, "id"], "a dimension needs an id");
+        check_id(r, &id, r.value(at!["dimensions", i, "id"]), "dimension");
         if let Some(first) = seen.insert(id.clone(), i) {
             r.push(
                 r.error(r.value(at!["dimensions", i, "id"]), format!("dimension `{id}` is declared twice"))
@@ -658,6 +687,7 @@ fn check_question_ids(r: &mut Reporter, questions: &[RawQuestion]) -> Vec<String
         if id.trim().is_empty() {
             r.push(r.error(span, "the question id is blank"));
         }
+        check_id(r, &id, span, "question");
         if let Some(first) = seen.insert(id.clone(), i) {
             r.push(r.error(span, format!("question id `{id}` is used twice")).with_hint(format!(
                 "question {} has it too (a question without an `id` gets `q` + its position); give each its own id",
@@ -690,6 +720,7 @@ fn check_outcomes(
     let mut outcomes = Vec::new();
     for (k, o) in raw.into_iter().enumerate() {
         let id = non_blank(r, o.id, at!["outcomes", k, "id"], "the outcome needs an id");
+        check_id(r, &id, r.value(at!["outcomes", k, "id"]), "outcome");
         if let Some(first) = seen.insert(id.clone(), k) {
             r.push(
                 r.error(r.value(at!["outcomes", k, "id"]), format!("outcome id `{id}` is used twice"))
@@ -855,6 +886,23 @@ mod tests {
             (quiz.dimensions[0].id.as_str(), quiz.dimensions[0].min, quiz.dimensions[0].max),
             ("score", 0.0, 100.0)
         );
+    }
+
+    #[test]
+    fn ids_are_letters_digits_dashes_and_underscores() {
+        // Issue 15.7: an outcome id with `"` passed and broke scoring in the browser.
+        let src = knowledge(
+            "  - { id: \"a b\", type: truefalse, prompt: P, answer: true }\n  - { id: größe_2-ok, type: truefalse, prompt: P, answer: true }\n",
+        ) + "outcomes:\n  - { id: 'x\"]', title: X, when: { score: { min: 0 } } }\n";
+        let p = find(&src, "the question id `a b` has characters an id cannot have");
+        assert_eq!((p.line, p.column), (4, 11));
+        assert!(p.hint.contains("e.g. `a-b`"), "{}", p.hint);
+        let p = find(&src, "the outcome id `x\"]` has characters");
+        assert_eq!(p.line, line_of(&src, "x\""));
+        assert!(p.hint.contains("e.g. `x`"), "{}", p.hint);
+        assert_eq!(errors(&src).len(), 2, "{:#?}", errors(&src));
+        let src = assessment("").replace("id: autonomy,", "id: auto/nomy,");
+        find(&src, "the dimension id `auto/nomy` has characters");
     }
 
     #[test]

@@ -200,8 +200,9 @@ mod tests {
     }
 
     #[test]
-    fn quiz_text_in_ids_and_answers_is_escaped_in_client_data() {
-        let src = "title: T\nmode: knowledge\nquestions:\n  - id: \"</script>\"\n    type: text\n    prompt: P\n    accept: [\"<!--\", \"</SCRIPT >\"]\n";
+    fn quiz_text_in_answers_is_escaped_in_client_data() {
+        // Ids cannot hold `<` (check refuses them); accepted answers can.
+        let src = "title: T\nmode: knowledge\nquestions:\n  - type: text\n    prompt: P\n    accept: [\"<!--\", \"</SCRIPT >\"]\n";
         let out = script_json(&quiz(src).client_data());
         assert!(!out.to_lowercase().contains("</script"), "{out}");
         assert!(!out.contains("<!--"), "{out}");

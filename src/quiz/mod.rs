@@ -25,7 +25,7 @@ pub use client::script_json;
 pub use model::*;
 pub use parse::parse;
 pub use score::{Answer, Answers, QuestionResult, ScoreResult, normalize, score};
-pub use view::{QuizView, view};
+pub use view::{EMBED_MARKER, QuizView, embed_ids, view};
 
 /// Helpers for the quiz tests: parse a YAML string and look at what was reported.
 #[cfg(test)]

@@ -53,6 +53,19 @@ pub fn parse(file: &Path, source: &str) -> (Option<Quiz>, Vec<Diagnostic>) {
         }
     };
     let id = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    if !check::is_safe_id(&id) {
+        r.push(
+            Diagnostic::error(
+                file,
+                format!("the quiz id `{id}` (its file name) has characters an id cannot have"),
+            )
+            .with_hint(format!(
+                "the id names the quiz's elements on the page and in `{{{{ quiz(id=\"…\") }}}}`: rename the \
+                     file to letters, digits, `-` and `_`, e.g. `{}.yaml`",
+                check::safe_id_like(&id)
+            )),
+        );
+    }
     let Some(mut quiz) = check::build(&mut r, id, fnv1a(source.as_bytes()), raw) else {
         return (None, r.diagnostics);
     };

@@ -10,9 +10,23 @@ use serde::Serialize;
 use super::client::script_json;
 use super::model::*;
 
+/// Stands in the element ids of an embedded quiz's HTML (see [`QuizView::embed_marker`]) until
+/// the embed is placed: the first embed of a quiz on a page drops it, the n-th turns it into
+/// `n-`, so a quiz embedded twice has no id twice (and a label never checks the other copy's
+/// input). Control characters cannot occur in a quiz's YAML, so nothing else matches it.
+pub const EMBED_MARKER: &str = "\u{1}embed\u{1}";
+
+/// [`EMBED_MARKER`] in the `n`-th (1-based) embed of a quiz on one page.
+pub fn embed_ids(html: &str, n: usize) -> String {
+    html.replace(EMBED_MARKER, &if n <= 1 { String::new() } else { format!("{n}-") })
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct QuizView {
     pub id: String,
+    /// [`EMBED_MARKER`], for the template to put in the element ids of embeds (not of the
+    /// quiz's own page, which shows it once).
+    pub embed_marker: &'static str,
     pub title: String,
     /// `"knowledge"` or `"assessment"`.
     pub mode: &'static str,
@@ -123,6 +137,7 @@ pub fn view(
     let block = |m: &Option<Markdown>| m.as_ref().map_or_else(String::new, |m| md(&m.text, false));
     QuizView {
         id: quiz.id.clone(),
+        embed_marker: EMBED_MARKER,
         title: quiz.title.clone(),
         mode: quiz.mode.name(),
         display: quiz.display,
@@ -318,6 +333,14 @@ mod tests {
         assert_eq!(target, "../guides/building-interdependence.md");
         let src = include_str!("fixtures/assessment-quadrants.yaml");
         assert!(src[offset..].starts_with("../guides/building-interdependence.md"));
+    }
+
+    #[test]
+    fn each_embed_gets_its_own_ids() {
+        let html =
+            format!(r#"<input id="quiz-x-{EMBED_MARKER}q1-0"><label for="quiz-x-{EMBED_MARKER}q1-0">"#);
+        assert_eq!(embed_ids(&html, 1), r#"<input id="quiz-x-q1-0"><label for="quiz-x-q1-0">"#);
+        assert_eq!(embed_ids(&html, 2), r#"<input id="quiz-x-2-q1-0"><label for="quiz-x-2-q1-0">"#);
     }
 
     #[test]

@@ -145,6 +145,8 @@ struct SiteResolver<'a> {
     site: &'a Site<'a>,
     templates: &'a Templates,
     quizzes: &'a HashMap<String, String>,
+    /// How often each quiz was embedded in this document so far, so each embed gets its own ids.
+    embeds: std::sync::Mutex<HashMap<String, usize>>,
 }
 
 impl markdown::Resolver for SiteResolver<'_> {
@@ -153,8 +155,13 @@ impl markdown::Resolver for SiteResolver<'_> {
     }
     fn quiz_html(&self, id: &str) -> Option<String> {
         // A quiz that failed to parse was reported already; its embeds stay empty.
-        let broken = || self.site.content.broken_quizzes.contains(id).then(String::new);
-        self.quizzes.get(id).cloned().or_else(broken)
+        if !self.quizzes.contains_key(id) {
+            return self.site.content.broken_quizzes.contains(id).then(String::new);
+        }
+        let mut embeds = self.embeds.lock().unwrap_or_else(|e| e.into_inner());
+        let n = embeds.entry(id.to_string()).or_default();
+        *n += 1;
+        Some(crate::quiz::embed_ids(&self.quizzes[id], *n))
     }
     fn shortcode(&self, call: &ShortcodeCall, body: Option<&str>) -> Result<String, ShortcodeError> {
         self.templates.render_shortcode(call, body)

@@ -65,7 +65,7 @@ fn render_quiz(
     q: &quiz::Quiz,
 ) -> (Option<QuizHtml>, Vec<Diagnostic>) {
     let no_embeds = HashMap::new();
-    let resolver = SiteResolver { site, templates, quizzes: &no_embeds };
+    let resolver = SiteResolver { site, templates, quizzes: &no_embeds, embeds: Default::default() };
     let from = page.source.path.as_path();
     // Each Markdown string is rendered once, by the view; a broken link in it is reported where
     // that string starts in the quiz file.
@@ -118,7 +118,9 @@ fn render_quiz(
         ctx.insert("quiz_heading_level", &level);
         templates.render("partials/quiz.html", &ctx, &page.source.path)
     };
-    match render_at(1).and_then(|own_page| Ok(QuizHtml { own_page, embedded: render_at(2)? })) {
+    // The own page shows the quiz once: its ids need no embed number.
+    let own_page = |html: String| quiz::embed_ids(&html, 1);
+    match render_at(1).and_then(|html| Ok(QuizHtml { own_page: own_page(html), embedded: render_at(2)? })) {
         Ok(html) => (Some(html), problems),
         Err(d) => {
             problems.push(d);

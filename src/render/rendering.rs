@@ -270,7 +270,7 @@ fn render_markdown(
             (s.source.as_ref()?, s.body_start)
         }
     };
-    let resolver = SiteResolver { site, templates, quizzes: quiz_html };
+    let resolver = SiteResolver { site, templates, quizzes: quiz_html, embeds: Default::default() };
     Some(markdown::render(
         &Document { path: &src.path, text: &src.text, body_start },
         &site.config.markdown,

@@ -135,6 +135,27 @@ describe('knowledge quiz', { skip }, () => {
     assert.equal(input('q1', '0').hasAttribute('aria-invalid'), false);
   });
 
+  test('an outcome id that would break a CSS selector still shows its outcome', () => {
+    // Issue 15.7: the script matched outcomes with a selector built from the id. The build now
+    // refuses such ids, but the script must not depend on that.
+    const odd = 'x"] , *[a="';
+    const { $$, pick, type, submit, result, visible, form } = quiz('knowledge', {
+      edit: (data) => { data.outcomes.find((o) => o.id == 'ready').id = odd; },
+    });
+    for (const el of $$('[data-quiz-outcome="ready"]', result)) el.dataset.quizOutcome = odd;
+    pick('q1', '2');
+    pick('q2', '0');
+    pick('q2', '2');
+    pick('q3', 'false');
+    type('q4', 'boundaries');
+    type('q5', '4');
+    submit();
+    assert.equal(result.dataset.outcome, odd);
+    const shown = $$('[data-quiz-outcome]', result).filter(visible);
+    assert.deepEqual(shown.map((e) => e.dataset.quizOutcome), [odd]);
+    assert.ok(form);
+  });
+
   test('scoring: outcome, score, dimension bar, pass, per-question review', () => {
     const { $, $$, fs, pick, type, submit, result, doc, visible } = quiz('knowledge');
     pick('q1', '1'); // wrong, has feedback

@@ -192,8 +192,8 @@ export function enhance(form) {
     attr(result, 'data-outcome', res ? res.outcome ?? '' : null);
     attr(result, 'data-score', res && know ? res.score : null);
     show('[data-quiz-result-body]', res, result);
-    show('[data-quiz-outcome]', false, result);
-    if (res) show(`[data-quiz-outcome="${res.outcome ?? ''}"]`, true, result);
+    // matched by value, never by a selector built from data
+    for (const o of $$('[data-quiz-outcome]', result)) o.hidden = !res || o.dataset.quizOutcome != (res.outcome ?? '');
     show('[data-quiz-passed]', res?.passed === true, result);
     show('[data-quiz-failed]', res?.passed === false, result);
     if (res) fill(result, res);
