@@ -111,11 +111,13 @@ fn answers(data: &Value, rng: &mut Rng, pick: Pick) -> Value {
                 let accept: Vec<&str> =
                     q["accept"].as_array().unwrap().iter().map(|a| a.as_str().unwrap()).collect();
                 let right = accept[rng.below(accept.len() as u64) as usize];
-                json!(match rng.below(5) {
+                json!(match rng.below(7) {
                     0 => right.to_string(),
                     1 => format!("  {}  ", right.to_uppercase()),
                     2 => right.replace('e', "é").replace('a', "á"),
                     3 => format!("{right}x"),
+                    4 => disguised(right, rng),
+                    5 => format!("{}{}", random_unicode(rng, 8), 'x'),
                     _ => "something else".to_string(),
                 })
             }
@@ -136,6 +138,51 @@ fn answers(data: &Value, rng: &mut Rng, pick: Pick) -> Value {
     Value::Object(out)
 }
 
+/// Characters where Unicode text handling tends to differ between implementations: the
+/// whitespace and invisible characters normalisation must agree on, combining marks, Turkish i,
+/// Greek sigma, full-width and ligature forms, Hangul (decomposed by NFKD), astral characters
+/// (surrogate pairs in JavaScript), and letters of several scripts.
+const TRICKY: &[char] = &[
+    ' ', '\t', '\n', '\u{85}', '\u{a0}', '\u{1680}', '\u{2002}', '\u{200a}', '\u{2028}', '\u{2029}',
+    '\u{202f}', '\u{205f}', '\u{3000}', '\u{feff}', '\u{ad}', '\u{200b}', '\u{200c}', '\u{200d}', '\u{2060}',
+    '\u{301}', '\u{308}', '\u{327}', '\u{20dd}', 'İ', 'ı', 'I', 'i', 'Σ', 'σ', 'ς', 'ß', 'ẞ', 'Ǆ', 'ǅ', 'Å',
+    '\u{212b}', 'ﬁ', 'Ａ', 'ｚ', '１', '①', '²', '한', '글', 'ㄱ', 'é', 'É', 'ø', 'Ж', 'ж', 'Ա', 'א', 'ب',
+    'क', '\u{93f}', '中', '😀', '𝐀', '𝔷', 'ﾞ', 'ｶ',
+];
+
+/// A string of `n` characters drawn from [`TRICKY`] and plain letters.
+fn random_unicode(rng: &mut Rng, n: usize) -> String {
+    (0..n)
+        .map(|_| {
+            if rng.chance(70) {
+                TRICKY[rng.below(TRICKY.len() as u64) as usize]
+            } else {
+                (b'a' + rng.below(26) as u8) as char
+            }
+        })
+        .collect()
+}
+
+/// `right` as a reader might type or paste it: odd case, width, spacing and invisible marks,
+/// which normalisation must see through (or not) the same way on both sides.
+fn disguised(right: &str, rng: &mut Rng) -> String {
+    let mut out = String::new();
+    for c in right.chars() {
+        match rng.below(8) {
+            0 => out.extend(c.to_uppercase()),
+            // full width, where there is one
+            1 if c.is_ascii_graphic() => out.push(char::from_u32(c as u32 - 0x21 + 0xff01).unwrap()),
+            2 => {
+                out.push(c);
+                out.push(['\u{301}', '\u{ad}', '\u{feff}', '\u{200b}'][rng.below(4) as usize]);
+            }
+            3 if c == ' ' => out.push(['\u{85}', '\u{a0}', '\u{2028}', '\u{3000}'][rng.below(4) as usize]),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
 /// Every `min` and `below` of every `when`, per dimension.
 fn cuts(data: &Value) -> Vec<(String, f64)> {
     let mut cuts = Vec::new();
@@ -154,6 +201,11 @@ fn cuts(data: &Value) -> Vec<(String, f64)> {
 }
 
 fn score_in_node(cases: &[Value]) -> Vec<Value> {
+    node(json!({ "cases": cases }))
+}
+
+/// Runs tests/js/score-cli.mjs on `input`.
+fn node(input: Value) -> Vec<Value> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/js/score-cli.mjs");
     let mut child = Command::new("node")
         .arg(script)
@@ -162,7 +214,7 @@ fn score_in_node(cases: &[Value]) -> Vec<Value> {
         .stderr(Stdio::piped())
         .spawn()
         .expect("node must be installed (./scripts/test.sh installs it)");
-    let input = serde_json::to_vec(&json!({ "cases": cases })).unwrap();
+    let input = serde_json::to_vec(&input).unwrap();
     child.stdin.take().unwrap().write_all(&input).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "score-cli failed: {}", String::from_utf8_lossy(&out.stderr));
@@ -223,6 +275,13 @@ fn rust_and_javascript_scorers_agree_on_every_quiz() {
             for key in ["earned", "possible", "score", "passed"] {
                 assert!(close(&rust[key], &js_result[key]), "{key} differs: {}", context());
             }
+            let (rq, jq) =
+                (rust["questions"].as_object().unwrap(), js_result["questions"].as_object().unwrap());
+            assert_eq!(rq.len(), jq.len(), "questions differ: {}", context());
+            for (id, r) in rq {
+                assert_eq!(r["correct"], jq[id]["correct"], "question {id} differs: {}", context());
+                assert!(close(&r["earned"], &jq[id]["earned"]), "question {id} differs: {}", context());
+            }
         }
         println!(
             "{}: {} answer sets agree, {}/{} cuts hit exactly",
@@ -234,4 +293,26 @@ fn rust_and_javascript_scorers_agree_on_every_quiz() {
         total += sets.len();
     }
     assert!(total > 2000, "only {total} answer sets");
+}
+
+#[test]
+fn rust_and_javascript_normalise_random_unicode_alike() {
+    let mut rng = Rng(0x5eed_7e47);
+    let strings: Vec<String> = (0..3000).map(|i| random_unicode(&mut rng, 1 + i % 12)).collect();
+    let js = node(json!({ "normalize": strings }));
+    assert_eq!(js.len(), strings.len());
+    let mut differing = Vec::new();
+    for (s, js) in strings.iter().zip(&js) {
+        let rust = quiz::normalize(s);
+        if js.as_str() != Some(rust.as_str()) {
+            differing.push(format!("{s:?}: rust {rust:?}, js {js}"));
+        }
+    }
+    assert!(
+        differing.is_empty(),
+        "{} of {} differ:\n{}",
+        differing.len(),
+        strings.len(),
+        differing.join("\n")
+    );
 }

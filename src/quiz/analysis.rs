@@ -41,6 +41,8 @@ const MAX_PARTIALS: usize = 20_000;
 const FALLBACK_GRID: usize = 200;
 /// How many gaps are reported one by one.
 const MAX_GAPS_REPORTED: usize = 3;
+/// How many overlapping pairs are reported one by one; the rest are summed up in one error.
+const MAX_OVERLAPS_REPORTED: usize = 10;
 
 /// The scores one group of correlated dimensions can reach.
 #[derive(Debug, Clone)]
@@ -692,9 +694,7 @@ fn record(quiz: &Quiz, views: &[GroupView], coverage: &mut Coverage, done: &Fron
                 for (i, &a) in holding.iter().enumerate() {
                     coverage.reached[a] = true;
                     for &b in &holding[i + 1..] {
-                        if !coverage.overlaps.contains_key(&(a, b)) {
-                            coverage.overlaps.insert((a, b), values(p));
-                        }
+                        coverage.overlaps.entry((a, b)).or_insert_with(|| values(p));
                     }
                 }
             }
@@ -765,7 +765,7 @@ fn report_coverage(r: &mut Reporter, quiz: &Quiz, coverage: &Coverage, ranges: &
             .with_hint(hint),
         );
     }
-    for (&(a, b), score) in &coverage.overlaps {
+    for (&(a, b), score) in coverage.overlaps.iter().take(MAX_OVERLAPS_REPORTED) {
         let (first, second) = (&quiz.outcomes[a].id, &quiz.outcomes[b].id);
         r.push(
             finding(
@@ -777,6 +777,19 @@ fn report_coverage(r: &mut Reporter, quiz: &Quiz, coverage: &Coverage, ranges: &
                 "readers with it would always get `{first}`, listed first; make the ranges meet without \
                      overlapping (one's `below` is the next one's `min`)"
             )),
+        );
+    }
+    let more: Vec<String> = coverage
+        .overlaps
+        .keys()
+        .skip(MAX_OVERLAPS_REPORTED)
+        .map(|&(a, b)| format!("`{}` and `{}`", quiz.outcomes[a].id, quiz.outcomes[b].id))
+        .collect();
+    if let Some(example) = more.first() {
+        // Past a few, one line per pair floods the terminal and says nothing new.
+        r.push(
+            finding(r, r.key(at!["outcomes"]), format!("{} more pairs of outcomes overlap", more.len()))
+                .with_hint(format!("for example {example}; fix the overlaps above and check again")),
         );
     }
     // An unreachable verdict needs every reachable score checked, exactly.
@@ -1464,5 +1477,12 @@ questions:
         // The score shown for a pair is one where both hold (here, where all hundred do).
         assert_eq!(coverage.overlaps[&(3, 70)], vec![99.0, 99.0]);
         assert!(coverage.reached.iter().all(|r| *r));
+        // Reported: ten pairs one by one, the rest in one line.
+        let all = errors(&src);
+        assert_eq!(all.len(), MAX_OVERLAPS_REPORTED + 1, "{all:#?}");
+        assert_eq!(
+            all[MAX_OVERLAPS_REPORTED].message,
+            format!("{} more pairs of outcomes overlap", 4950 - 10)
+        );
     }
 }

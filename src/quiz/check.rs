@@ -13,7 +13,7 @@ use crate::diagnostic::{Diagnostic, did_you_mean};
 use super::locate::{Seg, SourceMap, Span, at};
 use super::model::*;
 use super::raw::*;
-use super::score::normalize;
+use super::text::normalize;
 
 /// Collects the diagnostics of one quiz file and knows how to point into it.
 pub(crate) struct Reporter<'a> {

@@ -3,103 +3,222 @@
 //!
 //! Only what scoring needs is here; every word the reader sees is in the HTML.
 
-use serde_json::{Map, Value, json};
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
 
 use super::model::*;
-use super::score::normalize;
+use super::text::normalize;
 
-/// A number as JSON: whole numbers without a fraction (`1`, not `1.0`), for smaller pages and
-/// output that reads like the YAML.
-fn number(x: f64) -> Value {
-    const EXACT_INTEGER: f64 = 9_007_199_254_740_992.0; // 2^53
-    if x.fract() == 0.0 && x.abs() < EXACT_INTEGER { json!(x as i64) } else { json!(x) }
+/// A number as the client data writes it: whole numbers without a fraction (`1`, not `1.0`),
+/// for smaller pages and output that reads like the YAML.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Num(pub f64);
+
+impl Serialize for Num {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        const EXACT_INTEGER: f64 = 9_007_199_254_740_992.0; // 2^53
+        if self.0.fract() == 0.0 && self.0.abs() < EXACT_INTEGER {
+            s.serialize_i64(self.0 as i64)
+        } else {
+            s.serialize_f64(self.0)
+        }
+    }
+}
+
+/// The client data (contract §1): what `quiz.js` scores with.
+#[derive(Debug, Serialize)]
+pub struct ClientData<'q> {
+    pub id: &'q str,
+    /// `"knowledge"` or `"assessment"`.
+    pub mode: &'static str,
+    /// 8 hex digits of the file's FNV-1a hash, for the storage key.
+    pub hash: String,
+    pub display: Display,
+    pub shuffle: Shuffle,
+    pub remember: bool,
+    /// Knowledge's pass mark, percent.
+    pub pass: Option<Num>,
+    pub dimensions: Vec<ClientDimension<'q>>,
+    pub questions: Vec<ClientQuestion<'q>>,
+    pub outcomes: Vec<ClientOutcome<'q>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClientDimension<'q> {
+    pub id: &'q str,
+    pub aggregate: Aggregate,
+    /// The reachable range, for the bars.
+    pub min: Num,
+    pub max: Num,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClientQuestion<'q> {
+    pub id: &'q str,
+    pub required: bool,
+    /// Knowledge only: what a right answer earns.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub points: Option<Num>,
+    /// `type` and the fields of that type.
+    #[serde(flatten)]
+    pub kind: ClientKind<'q>,
+}
+
+/// Per question type, what scoring needs; `type` is the YAML's name.
+#[derive(Debug, Serialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum ClientKind<'q> {
+    Single {
+        /// Always false: only multiple has partial credit (kept so both option types read alike).
+        partial: bool,
+        options: Vec<ClientOption<'q>>,
+    },
+    Multiple {
+        partial: bool,
+        options: Vec<ClientOption<'q>>,
+    },
+    #[serde(rename = "truefalse")]
+    TrueFalse {
+        answer: bool,
+    },
+    Scale {
+        min: i64,
+        max: i64,
+        dimension: &'q str,
+        reverse: bool,
+        weight: Num,
+    },
+    Text {
+        /// Already normalised (contract §3).
+        accept: Vec<String>,
+    },
+    Number {
+        answer: Num,
+        tolerance: Num,
+    },
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClientOption<'q> {
+    /// Knowledge: whether it is right (always false in assessment).
+    pub correct: bool,
+    /// Assessment: points per dimension id (empty in knowledge).
+    pub points: BTreeMap<&'q str, Num>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClientOutcome<'q> {
+    pub id: &'q str,
+    #[serde(flatten)]
+    pub rule: ClientRule<'q>,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientRule<'q> {
+    /// `[min, below)` per dimension; a missing bound is null (open).
+    When(BTreeMap<&'q str, ClientBound>),
+    Top(&'q str),
+}
+
+#[derive(Debug, Serialize)]
+pub struct ClientBound {
+    pub min: Option<Num>,
+    pub below: Option<Num>,
 }
 
 impl Quiz {
-    /// The client data of contract §1, to print with [`script_json`].
-    pub fn client_data(&self) -> Value {
-        json!({
-            "id": self.id,
-            "mode": self.mode.name(),
-            "hash": format!("{:08x}", self.hash),
-            "display": self.display,
-            "shuffle": self.shuffle,
-            "remember": self.remember,
-            "pass": self.mode.pass().map(number),
-            "dimensions": self.dimensions.iter().map(|d| json!({
-                "id": d.id,
-                "aggregate": d.aggregate,
-                "min": number(d.min),
-                "max": number(d.max),
-            })).collect::<Vec<_>>(),
-            "questions": self.questions.iter().map(|q| self.client_question(q)).collect::<Vec<_>>(),
-            "outcomes": self.outcomes.iter().map(client_outcome).collect::<Vec<_>>(),
-        })
+    /// The typed client data of contract §1.
+    pub fn client(&self) -> ClientData<'_> {
+        ClientData {
+            id: &self.id,
+            mode: self.mode.name(),
+            hash: format!("{:08x}", self.hash),
+            display: self.display,
+            shuffle: self.shuffle,
+            remember: self.remember,
+            pass: self.mode.pass().map(Num),
+            dimensions: self
+                .dimensions
+                .iter()
+                .map(|d| ClientDimension {
+                    id: &d.id,
+                    aggregate: d.aggregate,
+                    min: Num(d.min),
+                    max: Num(d.max),
+                })
+                .collect(),
+            questions: self
+                .questions
+                .iter()
+                .map(|q| ClientQuestion {
+                    id: &q.id,
+                    required: q.required,
+                    points: q.points.map(Num),
+                    kind: client_kind(&q.kind),
+                })
+                .collect(),
+            outcomes: self.outcomes.iter().map(client_outcome).collect(),
+        }
     }
 
-    fn client_question(&self, q: &Question) -> Value {
-        let mut out = Map::new();
-        out.insert("id".into(), json!(q.id));
-        out.insert("type".into(), json!(q.kind.name()));
-        out.insert("required".into(), json!(q.required));
-        // Knowledge only: what a right answer earns.
-        if let Some(points) = q.points {
-            out.insert("points".into(), number(points));
-        }
-        match &q.kind {
-            QuestionKind::Single { options } | QuestionKind::Multiple { options, .. } => {
-                let partial = matches!(q.kind, QuestionKind::Multiple { partial: true, .. });
-                out.insert("partial".into(), json!(partial));
-                let options: Vec<Value> = options
-                    .iter()
-                    .map(|o| {
-                        let points: Map<String, Value> = match &o.credit {
-                            Credit::Points(points) => {
-                                points.iter().map(|(d, p)| (d.clone(), number(*p))).collect()
-                            }
-                            Credit::Correct(_) => Map::new(),
-                        };
-                        json!({ "correct": o.credit.is_correct(), "points": points })
-                    })
-                    .collect();
-                out.insert("options".into(), json!(options));
-            }
-            QuestionKind::TrueFalse { answer } => {
-                out.insert("answer".into(), json!(answer));
-            }
-            QuestionKind::Scale { scale, dimension, reverse, weight } => {
-                out.insert("min".into(), json!(scale.min()));
-                out.insert("max".into(), json!(scale.max()));
-                out.insert("dimension".into(), json!(dimension));
-                out.insert("reverse".into(), json!(reverse));
-                out.insert("weight".into(), number(*weight));
-            }
-            QuestionKind::Text { accept } => {
-                let accept: Vec<String> = accept.iter().map(|a| normalize(a)).collect();
-                out.insert("accept".into(), json!(accept));
-            }
-            QuestionKind::Number { answer, tolerance } => {
-                out.insert("answer".into(), number(*answer));
-                out.insert("tolerance".into(), number(*tolerance));
-            }
-        }
-        Value::Object(out)
+    /// The client data as JSON, to print with [`script_json`].
+    pub fn client_data(&self) -> Value {
+        serde_json::to_value(self.client()).expect("client data serializes")
     }
 }
 
-fn client_outcome(o: &Outcome) -> Value {
-    match &o.rule {
-        OutcomeRule::When(bounds) => {
-            let when: Map<String, Value> = bounds
-                .iter()
-                .map(|b| {
-                    (b.dimension.clone(), json!({ "min": b.min.map(number), "below": b.below.map(number) }))
-                })
-                .collect();
-            json!({ "id": o.id, "when": when })
+fn client_options(options: &[Choice]) -> Vec<ClientOption<'_>> {
+    options
+        .iter()
+        .map(|o| ClientOption {
+            correct: o.credit.is_correct(),
+            points: match &o.credit {
+                Credit::Points(points) => points.iter().map(|(d, p)| (d.as_str(), Num(*p))).collect(),
+                Credit::Correct(_) => BTreeMap::new(),
+            },
+        })
+        .collect()
+}
+
+fn client_kind(kind: &QuestionKind) -> ClientKind<'_> {
+    match kind {
+        QuestionKind::Single { options } => {
+            ClientKind::Single { partial: false, options: client_options(options) }
         }
-        OutcomeRule::Top(dimension) => json!({ "id": o.id, "top": dimension }),
+        QuestionKind::Multiple { options, partial } => {
+            ClientKind::Multiple { partial: *partial, options: client_options(options) }
+        }
+        QuestionKind::TrueFalse { answer } => ClientKind::TrueFalse { answer: *answer },
+        QuestionKind::Scale { scale, dimension, reverse, weight } => ClientKind::Scale {
+            min: scale.min(),
+            max: scale.max(),
+            dimension,
+            reverse: *reverse,
+            weight: Num(*weight),
+        },
+        QuestionKind::Text { accept } => {
+            ClientKind::Text { accept: accept.iter().map(|a| normalize(a)).collect() }
+        }
+        QuestionKind::Number { answer, tolerance } => {
+            ClientKind::Number { answer: Num(*answer), tolerance: Num(*tolerance) }
+        }
     }
+}
+
+fn client_outcome(o: &Outcome) -> ClientOutcome<'_> {
+    let rule = match &o.rule {
+        OutcomeRule::When(bounds) => ClientRule::When(
+            bounds
+                .iter()
+                .map(|b| (b.dimension.as_str(), ClientBound { min: b.min.map(Num), below: b.below.map(Num) }))
+                .collect(),
+        ),
+        OutcomeRule::Top(dimension) => ClientRule::Top(dimension),
+    };
+    ClientOutcome { id: &o.id, rule }
 }
 
 /// `value` as JSON that is safe inside `<script type="application/json">`: `<`, `>`, `&`,
@@ -124,6 +243,8 @@ pub fn script_json(value: &Value) -> String {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
     use crate::quiz::testing::quiz;
 

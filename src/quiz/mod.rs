@@ -19,12 +19,14 @@ pub mod model;
 pub mod parse;
 pub mod raw;
 pub mod score;
+pub mod text;
 pub mod view;
 
 pub use client::script_json;
 pub use model::*;
 pub use parse::parse;
-pub use score::{Answer, Answers, QuestionResult, ScoreResult, normalize, score};
+pub use score::{Answer, Answers, QuestionResult, ScoreResult, score};
+pub use text::normalize;
 pub use view::{EMBED_MARKER, QuizView, embed_ids, view};
 
 /// Helpers for the quiz tests: parse a YAML string and look at what was reported.

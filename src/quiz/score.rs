@@ -8,10 +8,9 @@
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
-use unicode_normalization::UnicodeNormalization;
-use unicode_normalization::char::is_combining_mark;
 
 use super::model::*;
+use super::text::normalize;
 
 /// A reader's answers: question id → value. Unanswered questions are absent.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
@@ -241,25 +240,6 @@ pub(crate) fn aggregate(aggregate: Aggregate, total: f64, weight: f64) -> f64 {
     }
 }
 
-/// Text-answer normalisation (contract §3): Unicode NFD, drop combining marks, lowercase, trim,
-/// collapse runs of whitespace to one space. "Whitespace" is JavaScript's `\s` (which is also
-/// what `String.prototype.trim` strips), so that `quiz.js` can do the same with a regex.
-pub fn normalize(s: &str) -> String {
-    let unmarked: String = s.nfd().filter(|c| !is_combining_mark(*c)).collect();
-    let lower = unmarked.to_lowercase();
-    lower.split(is_js_whitespace).filter(|w| !w.is_empty()).collect::<Vec<_>>().join(" ")
-}
-
-/// JavaScript's `\s`: WhiteSpace and LineTerminator of ECMA-262 (it differs from
-/// `char::is_whitespace` in U+FEFF, which it includes, and U+0085, which it does not).
-fn is_js_whitespace(c: char) -> bool {
-    matches!(
-        c,
-        '\t' | '\n' | '\u{b}' | '\u{c}' | '\r' | ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
-            ..='\u{200a}' | '\u{2028}' | '\u{2029}' | '\u{202f}' | '\u{205f}' | '\u{3000}' | '\u{feff}'
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -478,15 +458,87 @@ outcomes:
         assert_eq!(json["questions"]["one"], serde_json::json!({ "correct": true, "earned": 1.0 }));
         assert_eq!(json["dimensions"]["score"], json["score"]);
     }
+}
+
+/// The cases of `fixtures/contract.json`, which `tests/js/contract.test.mjs` runs against
+/// quiz.js: the two scorers cannot disagree on them while both suites pass.
+#[cfg(test)]
+mod contract_tests {
+    use std::path::Path;
+
+    use serde_json::Value;
+
+    use super::*;
+    use crate::quiz::normalize;
+
+    const FIXTURE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/src/quiz/fixtures/contract.json");
+
+    fn fixture() -> Value {
+        serde_json::from_str(&std::fs::read_to_string(FIXTURE).unwrap()).unwrap()
+    }
 
     #[test]
-    fn normalize_folds_case_accents_and_whitespace() {
-        assert_eq!(normalize("  Ça   VA\tbien\n"), "ca va bien");
-        assert_eq!(normalize("Boundariés"), "boundaries");
-        assert_eq!(normalize("e\u{301}le\u{300}ve"), "eleve");
-        assert_eq!(normalize("\u{feff}non\u{a0}\u{2003}breaking\u{3000}"), "non breaking");
-        // U+0085 is not whitespace in JavaScript's `\s`, so it stays.
-        assert_eq!(normalize("a\u{85}b"), "a\u{85}b");
-        assert_eq!(normalize("   "), "");
+    fn normalisation_cases() {
+        let all = fixture();
+        let cases = all["normalize"].as_array().unwrap();
+        assert!(cases.len() >= 15);
+        for case in cases {
+            let (input, expected) = (case["input"].as_str().unwrap(), case["expected"].as_str().unwrap());
+            assert_eq!(normalize(input), expected, "{input:?}: {}", case["why"]);
+        }
+    }
+
+    /// `expected`'s fields (numbers within 1e-9) hold in `actual`.
+    fn assert_matches(actual: &Value, expected: &Value, context: &str) {
+        match (actual, expected) {
+            (Value::Number(a), Value::Number(e)) => {
+                let (a, e) = (a.as_f64().unwrap(), e.as_f64().unwrap());
+                assert!((a - e).abs() <= 1e-9, "{context}: {a} ≠ {e}");
+            }
+            (Value::Object(a), Value::Object(e)) => {
+                assert_eq!(a.len(), e.len(), "{context}: {actual} ≠ {expected}");
+                for (k, v) in e {
+                    assert_matches(&a[k], v, &format!("{context}.{k}"));
+                }
+            }
+            _ => assert_eq!(actual, expected, "{context}"),
+        }
+    }
+
+    #[test]
+    fn scoring_cases_and_their_client_data() {
+        let mut all = fixture();
+        let bless = std::env::var_os("TANDEM_BLESS").is_some();
+        let mut stale = Vec::new();
+        for entry in all["quizzes"].as_array_mut().unwrap() {
+            let name = entry["name"].as_str().unwrap().to_string();
+            let (quiz, diagnostics) =
+                crate::quiz::parse(Path::new("contract.yaml"), entry["yaml"].as_str().unwrap());
+            let quiz = quiz.unwrap_or_else(|| panic!("{name}: {diagnostics:?}"));
+            let data = quiz.client_data();
+            if entry["data"] != data {
+                stale.push(name.clone());
+                entry["data"] = data;
+            }
+            for case in entry["cases"].as_array().unwrap() {
+                let context = format!("{name}: {}", case["name"]);
+                let answers: Answers = serde_json::from_value(case["answers"].clone()).unwrap();
+                match (score(&quiz, &answers), case.get("result")) {
+                    (Ok(result), Some(expected)) => {
+                        assert_matches(&serde_json::to_value(&result).unwrap(), expected, &context)
+                    }
+                    (Err(missing), None) => assert_eq!(Value::from(missing), case["missing"], "{context}"),
+                    (got, _) => panic!("{context}: {got:?}"),
+                }
+            }
+        }
+        if bless {
+            std::fs::write(FIXTURE, serde_json::to_string_pretty(&all).unwrap() + "\n").unwrap();
+        } else {
+            assert!(
+                stale.is_empty(),
+                "client data changed for {stale:?}: check it, then run with TANDEM_BLESS=1"
+            );
+        }
     }
 }

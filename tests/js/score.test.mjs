@@ -78,8 +78,9 @@ describe('knowledge: multiple', () => {
     assert.equal(r.possible, 2);
     assert.equal(r.score, 100 * (1 / 3 + 1) / 2);
   });
-  test('invalid picks are ignored; none valid is unanswered', () => {
-    assert.deepEqual(score(all, { q1: [0, 2, 9, -1, '1'] }).questions.q1, { correct: true, earned: 2 });
+  test('one invalid pick makes the answer unanswered, as in the Rust scorer (contract §5.3)', () => {
+    assert.deepEqual(score(all, { q1: [0, 2, 9, -1, '1'] }).questions.q1, { correct: false, earned: 0 });
+    assert.deepEqual(answerOf(all.questions[0], [0, 2, 9]), undefined);
     assert.deepEqual(answerOf(all.questions[0], [9, 'x']), undefined);
     assert.deepEqual(answerOf(all.questions[0], [3, 1, 3]), [1, 3]);
   });

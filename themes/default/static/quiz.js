@@ -5,19 +5,22 @@
 const NUM = (v) => typeof v == 'number' && isFinite(v);
 const WS = '\\p{White_Space}';
 
-/** Text answers: Unicode NFD, drop marks, lowercase, trim, collapse whitespace (as the Rust side). */
+/** Text answers, as src/quiz/text.rs: NFKD, drop marks and invisible format characters (soft hyphen,
+ * zero-width space, word joiner, U+FEFF), lowercase, trim, collapse Unicode White_Space. */
 export const normalize = (s) =>
-  String(s).normalize('NFD').replace(/\p{M}/gu, '').toLowerCase()
+  String(s).normalize('NFKD').replace(/[\p{M}\xad\u200b\u2060\ufeff]/gu, '').toLowerCase()
     .replace(RegExp(`^${WS}+|${WS}+$`, 'gu'), '').replace(RegExp(`${WS}+`, 'gu'), ' ');
 
-/** The answer to `q` in canonical form (multiple: unique indices, ascending), or undefined when absent or invalid. */
+/** The answer to `q` in canonical form (multiple: unique indices, ascending), or undefined when absent or of
+ * the wrong shape (an index out of range, a scale value not a whole number in range, a blank text). */
 export function answerOf(q, a) {
-  const t = q.type, idx = (i) => Number.isInteger(i) && i >= 0 && i < q.options.length;
+  const t = q.type, int = Number.isInteger, idx = (i) => int(i) && i >= 0 && i < q.options.length;
   if (t == 'multiple') {
-    a = Array.isArray(a) ? [...new Set(a.filter(idx))].sort((x, y) => x - y) : [];
+    a = Array.isArray(a) && a.every(idx) ? [...new Set(a)].sort((x, y) => x - y) : [];
     return a.length ? a : undefined;
   }
-  return (t == 'single' ? idx(a) : t == 'truefalse' ? typeof a == 'boolean' : t == 'text' ? typeof a == 'string' : NUM(a))
+  return (t == 'single' ? idx(a) : t == 'truefalse' ? typeof a == 'boolean' : t == 'text' ? typeof a == 'string' && normalize(a)
+    : t == 'scale' ? int(a) && a >= q.min && a <= q.max : NUM(a))
     ? a : undefined;
 }
 
