@@ -208,8 +208,8 @@ fn quizzes_render_as_pages_and_embeds_with_their_links_rewritten() {
     }
     assert!(forms[0].contains("id=\"quiz-q-q1-true\"") && forms[1].contains("id=\"quiz-q-2-q1-true\""));
     assert!(!guide.contains('\u{1}') && !page.contains('\u{1}'), "no embed marker is left");
-    assert!(guide.contains("quiz.js"), "pages with quizzes load the script");
-    assert!(!f.read("public/guides/two/index.html").contains("quiz.js"), "pages without quizzes don't");
+    assert!(guide.contains("quiz.min.js"), "pages with quizzes load the script");
+    assert!(!f.read("public/guides/two/index.html").contains("quiz.min.js"), "pages without quizzes don't");
 
     f.write(
         "content/guides/q.yaml",

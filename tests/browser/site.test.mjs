@@ -176,6 +176,25 @@ test(`transfer budget: every guide page is under ${BUDGET / 1024} KB gzipped, HT
   assert.deepEqual(over, [], 'guide pages over budget');
 });
 
+test('quiz pages load the minified quiz script, under 4 KB gzipped (SPEC §5)', async (t) => {
+  const quizzes = pages.filter((p) => readFileSync(p.file, 'utf8').includes('data-quiz='));
+  assert.ok(quizzes.length >= 4);
+  for (const p of quizzes) {
+    const ctx = await s.ctx();
+    const page = await ctx.newPage();
+    const scripts = [];
+    page.on('request', (r) => r.resourceType() == 'script' && scripts.push(new URL(r.url()).pathname));
+    await page.goto(s.origin + p.url, { waitUntil: 'load' });
+    await page.waitForSelector('form[data-quiz][data-quiz-ready]');
+    await ctx.close();
+    const quizScripts = scripts.filter((u) => !u.endsWith('/site.js'));
+    assert.deepEqual(quizScripts, ['/quiz.min.js'], `${p.url} loads ${scripts}`);
+    const n = quizScripts.reduce((sum, u) => sum + gzipSize(readFileSync(fileFor(site.out, u))), 0);
+    t.diagnostic(`${p.url}: quiz script ${n} bytes gzipped`);
+    assert.ok(n < 4096, `${p.url}: ${n} bytes`);
+  }
+});
+
 test('no request left the 127.0.0.1 origin, and no page had a script error or a failed request', () => {
   assert.ok(s.requests.length > pages.length, 'requests were recorded');
   assert.deepEqual(s.foreign(), []);

@@ -1,39 +1,39 @@
-// SPEC §5: the quiz script stays under 4 KB minified and gzipped.
+// SPEC §5: the quiz script as shipped is under 4 KB gzipped for quizzes of the first six question
+// types. Pages load themes/default/static/quiz.min.js, a copy of quiz.js minified by terser and
+// kept in the theme (no minifier in the Rust build); these tests keep it current and in budget.
+// tests/browser/site.test.mjs measures what quiz pages actually request.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 
 const BUDGET = 4096;
-const source = readFileSync(new URL('../../themes/default/static/quiz.js', import.meta.url), 'utf8');
-const gz = (s) => gzipSync(s, { level: 9 }).length;
+const read = (name) => readFileSync(new URL(`../../themes/default/static/${name}`, import.meta.url), 'utf8');
+const gz = (s) => gzipSync(s).length;
 
-/** A conservative minifier: drops comments and indentation, keeps every name (so it overestimates). */
-export function strip(js) {
-  return js
-    .replace(/\/\*[\s\S]*?\*\//g, '')
-    .split('\n')
-    .map((line) => line.replace(/^\s*\/\/.*$/, '').replace(/\s+\/\/ .*$/, '').trim())
-    .filter(Boolean)
-    .join('\n');
+let terser;
+try {
+  terser = await import('terser');
+} catch {
+  // reported as skipped below
 }
+const skip = terser ? false : 'terser is not installed (npm ci installs it from package-lock.json)';
 
-test(`quiz.js, comments and whitespace stripped, gzips to at most ${BUDGET} bytes`, (t) => {
-  const n = gz(strip(source));
-  t.diagnostic(`stripped+gzip: ${n} bytes (as shipped, gzip: ${gz(source)} bytes)`);
+test('quiz.min.js is quiz.js minified (run `npm run minify` after editing quiz.js)', { skip }, async () => {
+  const { minify } = await import('../../scripts/minify-quiz.mjs');
+  assert.ok(read('quiz.min.js') == (await minify(read('quiz.js'))), 'quiz.min.js is stale: run `npm run minify`');
+});
+
+test(`quiz.min.js gzips to at most ${BUDGET} bytes`, (t) => {
+  const n = gz(read('quiz.min.js'));
+  t.diagnostic(`quiz.min.js: ${read('quiz.min.js').length} bytes, ${n} gzipped (quiz.js: ${gz(read('quiz.js'))} gzipped)`);
   assert.ok(n <= BUDGET, `${n} bytes > ${BUDGET}`);
 });
 
-test(`quiz.js minified by terser gzips to at most ${BUDGET} bytes`, async (t) => {
-  let terser;
-  try {
-    terser = await import('terser');
-  } catch {
-    t.skip('terser is not installed (npm ci installs it from package-lock.json)');
-    return;
-  }
-  const { code } = await terser.minify(source, { module: true, compress: true, mangle: true });
-  const n = gz(code);
-  t.diagnostic(`terser+gzip: ${n} bytes`);
-  assert.ok(n <= BUDGET, `${n} bytes > ${BUDGET}`);
+test('the minified copy exports what the source does', async () => {
+  const [src, min] = await Promise.all([
+    import('../../themes/default/static/quiz.js'),
+    import('../../themes/default/static/quiz.min.js'),
+  ]);
+  assert.deepEqual(Object.keys(min).sort(), Object.keys(src).sort());
 });
