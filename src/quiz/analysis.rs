@@ -25,16 +25,14 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::check::{Reporter, contributes_to};
 use super::locate::at;
 use super::model::*;
+use super::report::Reporter;
 use super::score::aggregate;
 
 /// Above this many states (distinct combinations of running totals) in one group of correlated
 /// dimensions, the group falls back to a sampled over-approximation.
 const MAX_STATES: usize = 200_000;
-/// Above this many options, a multiple-select question's 2ⁿ answers are not enumerated.
-const MAX_ENUMERATED_OPTIONS: usize = 12;
 /// How many partial combinations (per frontier) the coverage check keeps at most.
 const MAX_PARTIALS: usize = 20_000;
 /// Grid points per dimension in the fallback.
@@ -128,15 +126,8 @@ fn knowledge_scores(quiz: &Quiz, cuts: &[f64]) -> GroupScores {
     let possible: f64 = quiz.questions.iter().fold(0.0, |sum, q| sum + q.points.unwrap_or(1.0));
     let mut earned: HashSet<u64> = HashSet::from([key(0.0)]);
     for q in &quiz.questions {
-        let points = q.points.unwrap_or(1.0);
         // Every knowledge question can also earn 0: a wrong answer always exists (checked).
-        let can_earn: Vec<f64> = match &q.kind {
-            QuestionKind::Multiple { options, partial: true } => {
-                let correct = options.iter().filter(|o| o.credit.is_correct()).count();
-                (0..=correct).map(|net| points * net as f64 / correct as f64).collect()
-            }
-            _ => vec![0.0, points],
-        };
+        let can_earn = q.kind.can_earn(q.points.unwrap_or(1.0));
         let mut next = HashSet::new();
         for e in &earned {
             for add in &can_earn {
@@ -158,7 +149,7 @@ fn assessment_scores(quiz: &Quiz, cuts: &[Vec<f64>]) -> Vec<GroupScores> {
     let touches: Vec<Vec<usize>> = quiz
         .questions
         .iter()
-        .map(|q| (0..n).filter(|&d| contributes_to(q, &quiz.dimensions[d].id)).collect())
+        .map(|q| (0..n).filter(|&d| q.contributes_to(&quiz.dimensions[d].id)).collect())
         .collect();
     // Union-find over dimensions: a question touching several joins them.
     let mut parent: Vec<usize> = (0..n).collect();
@@ -203,47 +194,22 @@ fn assessment_scores(quiz: &Quiz, cuts: &[Vec<f64>]) -> Vec<GroupScores> {
 /// slots, in order. Slot `2k` is dimension k's total, `2k + 1` its weight (`mean` only).
 type Move = Vec<(usize, f64)>;
 
-/// The moves of `question` on a group of dimensions (`dims`, with `touched` the ones it
-/// contributes to); `None` when there are too many to enumerate.
-fn moves(quiz: &Quiz, question: &Question, dims: &[usize], touched: &[usize]) -> Option<Vec<Move>> {
+/// The moves of `question` on a group of dimensions (`dims`): each answer's additions, as slots
+/// of the group's state, and not answering when it is optional; `None` when there are too many
+/// answers to enumerate.
+fn moves(quiz: &Quiz, question: &Question, dims: &[usize]) -> Option<Vec<Move>> {
     let slot = |d: usize| 2 * dims.iter().position(|&x| x == d).expect("touched dimensions are in the group");
     let is_mean = |d: usize| quiz.dimensions[d].aggregate == Aggregate::Mean;
-    let mut moves: Vec<Move> = Vec::new();
-    match &question.kind {
-        QuestionKind::Scale { scale, reverse, weight, .. } => {
-            let d = touched[0];
-            for picked in scale.min()..=scale.max() {
-                let mut m = vec![(slot(d), weight * scale.value(picked, *reverse) as f64)];
-                if is_mean(d) {
-                    m.push((slot(d) + 1, *weight));
-                }
-                moves.push(m);
-            }
-        }
-        kind => {
-            let options = kind.options();
-            let picks: Vec<Vec<usize>> = match kind {
-                QuestionKind::Multiple { .. } if options.len() > MAX_ENUMERATED_OPTIONS => return None,
-                QuestionKind::Multiple { .. } => (1..1u32 << options.len())
-                    .map(|mask| (0..options.len()).filter(|i| mask & (1 << i) != 0).collect())
-                    .collect(),
-                _ => (0..options.len()).map(|i| vec![i]).collect(),
-            };
-            for picked in picks {
-                let mut m = Vec::new();
-                for &d in touched {
-                    let id = &quiz.dimensions[d].id;
-                    m.extend(
-                        picked.iter().filter_map(|&i| options[i].credit.points_for(id)).map(|p| (slot(d), p)),
-                    );
-                    if is_mean(d) {
-                        m.push((slot(d) + 1, 1.0));
-                    }
-                }
-                moves.push(m);
-            }
-        }
-    }
+    let mut moves: Vec<Move> = question
+        .kind
+        .every_addition(&quiz.dimension_ids())?
+        .into_iter()
+        .map(|a| {
+            let mut m: Move = a.totals.iter().map(|&(d, amount)| (slot(d), amount)).collect();
+            m.extend(a.weights.iter().filter(|(d, _)| is_mean(*d)).map(|&(d, weight)| (slot(d) + 1, weight)));
+            m
+        })
+        .collect();
     if !question.required {
         moves.push(Vec::new());
     }
@@ -257,7 +223,7 @@ fn enumerate_group(quiz: &Quiz, dims: &[usize], touches: &[Vec<usize>]) -> Optio
         if !touched.iter().any(|d| dims.contains(d)) {
             continue;
         }
-        let moves = moves(quiz, q, dims, touched)?;
+        let moves = moves(quiz, q, dims)?;
         let mut next = HashSet::with_capacity(states.len() * 2);
         for state in &states {
             for m in &moves {
@@ -297,33 +263,8 @@ fn dimension_bounds(quiz: &Quiz, d: usize) -> (f64, f64) {
     let (mut sum_lo, mut sum_hi) = (0.0, 0.0);
     let (mut ratio_lo, mut ratio_hi) = (f64::INFINITY, f64::NEG_INFINITY);
     let mut may_be_empty = true;
-    for q in quiz.questions.iter().filter(|q| contributes_to(q, &dimension.id)) {
-        let (lo, hi, weight) = match &q.kind {
-            QuestionKind::Scale { scale, reverse, weight, .. } => {
-                let a = weight * scale.value(scale.min(), *reverse) as f64;
-                let b = weight * scale.value(scale.max(), *reverse) as f64;
-                (a.min(b), a.max(b), *weight)
-            }
-            kind => {
-                let points: Vec<f64> = kind
-                    .options()
-                    .iter()
-                    .map(|o| o.credit.points_for(&dimension.id).unwrap_or(0.0))
-                    .collect();
-                if let QuestionKind::Multiple { .. } = kind {
-                    // Any non-empty subset: at least the most negative single pick.
-                    let negatives: f64 = points.iter().filter(|p| **p < 0.0).sum();
-                    let positives: f64 = points.iter().filter(|p| **p > 0.0).sum();
-                    let least = points.iter().copied().fold(f64::INFINITY, f64::min);
-                    let most = points.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                    (negatives.min(least), positives.max(most), 1.0)
-                } else {
-                    let least = points.iter().copied().fold(f64::INFINITY, f64::min);
-                    let most = points.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-                    (least, most, 1.0)
-                }
-            }
-        };
+    for q in &quiz.questions {
+        let Some((lo, hi, weight)) = q.kind.range(&dimension.id) else { continue };
         let (lo_with_skip, hi_with_skip) = if q.required { (lo, hi) } else { (lo.min(0.0), hi.max(0.0)) };
         sum_lo += lo_with_skip;
         sum_hi += hi_with_skip;
@@ -333,9 +274,9 @@ fn dimension_bounds(quiz: &Quiz, d: usize) -> (f64, f64) {
     }
     match dimension.aggregate {
         Aggregate::Sum => (sum_lo, sum_hi),
-        _ if ratio_lo > ratio_hi => (0.0, 0.0),
-        _ if may_be_empty => (ratio_lo.min(0.0), ratio_hi.max(0.0)),
-        _ => (ratio_lo, ratio_hi),
+        Aggregate::Mean if ratio_lo > ratio_hi => (0.0, 0.0),
+        Aggregate::Mean if may_be_empty => (ratio_lo.min(0.0), ratio_hi.max(0.0)),
+        Aggregate::Mean => (ratio_lo, ratio_hi),
     }
 }
 
@@ -1105,25 +1046,23 @@ mod tests {
     /// Every answer a question can get, for brute force (None: skipped, when optional).
     fn every_answer(q: &Question) -> Vec<Option<Answer>> {
         let mut all: Vec<Option<Answer>> = match &q.kind {
-            QuestionKind::Single { options } => {
-                (0..options.len()).map(|i| Some(Answer::Number(i as f64))).collect()
-            }
-            QuestionKind::Multiple { options, .. } => (1..1u32 << options.len())
+            QuestionKind::Single(k) => (0..k.options.len()).map(|i| Some(Answer::Number(i as f64))).collect(),
+            QuestionKind::Multiple(k) => (1..1u32 << k.options.len())
                 .map(|mask| {
                     let picks =
-                        (0..options.len()).filter(|i| mask & (1 << i) != 0).map(|i| i as f64).collect();
+                        (0..k.options.len()).filter(|i| mask & (1 << i) != 0).map(|i| i as f64).collect();
                     Some(Answer::Picks(picks))
                 })
                 .collect(),
-            QuestionKind::TrueFalse { .. } => vec![Some(Answer::Flag(true)), Some(Answer::Flag(false))],
-            QuestionKind::Scale { scale, .. } => {
-                (scale.min()..=scale.max()).map(|v| Some(Answer::Number(v as f64))).collect()
+            QuestionKind::TrueFalse(_) => vec![Some(Answer::Flag(true)), Some(Answer::Flag(false))],
+            QuestionKind::Scale(k) => {
+                (k.scale.min()..=k.scale.max()).map(|v| Some(Answer::Number(v as f64))).collect()
             }
-            QuestionKind::Text { accept } => {
-                vec![Some(Answer::Text(accept[0].clone())), Some(Answer::Text("nope".into()))]
+            QuestionKind::Text(k) => {
+                vec![Some(Answer::Text(k.accept[0].clone())), Some(Answer::Text("nope".into()))]
             }
-            QuestionKind::Number { answer, tolerance } => {
-                vec![Some(Answer::Number(*answer)), Some(Answer::Number(answer + tolerance + 1.0))]
+            QuestionKind::Number(k) => {
+                vec![Some(Answer::Number(k.answer)), Some(Answer::Number(k.answer + k.tolerance + 1.0))]
             }
         };
         if !q.required {

@@ -6,54 +6,12 @@
 //! comparisons) is [`super::analysis`]'s.
 
 use std::collections::HashMap;
-use std::path::Path;
 
-use crate::diagnostic::{Diagnostic, did_you_mean};
-
-use super::locate::{Seg, SourceMap, Span, at};
+use super::kinds::{self, Cx};
+use super::locate::at;
 use super::model::*;
 use super::raw::*;
-use super::text::normalize;
-
-/// Collects the diagnostics of one quiz file and knows how to point into it.
-pub(crate) struct Reporter<'a> {
-    pub file: &'a Path,
-    pub source: &'a str,
-    pub map: &'a SourceMap,
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl<'a> Reporter<'a> {
-    pub fn new(file: &'a Path, source: &'a str, map: &'a SourceMap) -> Self {
-        Reporter { file, source, map, diagnostics: Vec::new() }
-    }
-
-    pub fn error(&self, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error(self.file, message).at_offset(self.source, span.offset, span.len)
-    }
-
-    pub fn warning(&self, span: Span, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::warning(self.file, message).at_offset(self.source, span.offset, span.len)
-    }
-
-    pub fn push(&mut self, diagnostic: Diagnostic) {
-        self.diagnostics.push(diagnostic);
-    }
-
-    pub fn error_count(&self) -> usize {
-        self.diagnostics.iter().filter(|d| d.is_error()).count()
-    }
-
-    /// Where the value at `path` is (or the nearest thing that exists).
-    pub fn value(&self, path: &[Seg]) -> Span {
-        self.map.value_or_parent(path)
-    }
-
-    /// Where the key ending `path` is (or the nearest thing that exists).
-    pub fn key(&self, path: &[Seg]) -> Span {
-        self.map.key_or_parent(path)
-    }
-}
+use super::report::{Reporter, check_dimension_ref, check_id, check_positive, non_blank};
 
 /// Turns a deserialized quiz into the validated model, reporting every rule it breaks.
 /// `None` when there was any error.
@@ -128,42 +86,6 @@ fn check_pass(r: &mut Reporter, pass: Option<f64>) -> Option<f64> {
     Some(pass)
 }
 
-/// A required text, with an error when it is only whitespace.
-fn non_blank(r: &mut Reporter, text: String, path: &[Seg], message: &str) -> String {
-    if text.trim().is_empty() {
-        r.push(r.error(r.value(path), message));
-    }
-    text
-}
-
-/// Whether `id` can stand as is in HTML ids, attribute values and storage keys: letters (any
-/// script), digits, `-` and `_`. Nothing else, so that no id needs escaping where the theme or
-/// the script puts it (SPEC §4 names elements by these ids).
-pub(crate) fn is_safe_id(id: &str) -> bool {
-    !id.is_empty() && id.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
-}
-
-/// `id` turned into one [`is_safe_id`] accepts, for hints: other characters become `-`.
-pub(crate) fn safe_id_like(id: &str) -> String {
-    let mapped: String = id.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' }).collect();
-    let joined = mapped.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
-    if joined.is_empty() { "id-1".to_string() } else { joined }
-}
-
-/// Reports an id (of a `what`: question, dimension, outcome) that [`is_safe_id`] refuses. Blank
-/// ids are reported by the caller.
-fn check_id(r: &mut Reporter, id: &str, span: Span, what: &str) {
-    if id.trim().is_empty() || is_safe_id(id) {
-        return;
-    }
-    r.push(r.error(span, format!("the {what} id `{id}` has characters an id cannot have")).with_hint(
-        format!(
-            "ids name elements of the page: use letters, digits, `-` and `_`, e.g. `{}`",
-            safe_id_like(id)
-        ),
-    ));
-}
-
 fn check_dimensions(r: &mut Reporter, mode: Mode, raw: Option<Vec<RawDimension>>) -> Vec<Dimension> {
     if let Mode::Knowledge { .. } = mode {
         if raw.is_some() {
@@ -208,26 +130,9 @@ fn check_dimensions(r: &mut Reporter, mode: Mode, raw: Option<Vec<RawDimension>>
     dimensions
 }
 
-/// The keys a question of this type takes in this mode, beyond `id`, `type`, `prompt`,
-/// `required` and `explanation`.
-fn type_keys(mode: Mode, kind: QuestionType) -> &'static [&'static str] {
-    use QuestionType::*;
-    match (mode, kind) {
-        (Mode::Knowledge { .. }, Single) => &["options", "points"],
-        (Mode::Knowledge { .. }, Multiple) => &["options", "points", "partial"],
-        (Mode::Knowledge { .. }, TrueFalse) => &["answer", "points"],
-        (Mode::Knowledge { .. }, Text) => &["accept", "points"],
-        (Mode::Knowledge { .. }, Number) => &["answer", "tolerance", "points"],
-        (Mode::Assessment, Single | Multiple) => &["options"],
-        (Mode::Assessment, Scale) => &["scale", "dimension", "reverse", "weight"],
-        // The type itself is wrong for the mode; that error is reported instead.
-        _ => &[],
-    }
-}
-
 /// Why `key` does not belong on a `kind` question in `mode`, and what to do instead.
 fn misplaced_key_hint(mode: Mode, kind: QuestionType, key: &str) -> String {
-    let takes = type_keys(mode, kind).iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
+    let takes = kinds::keys(kind, mode).iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ");
     let specific = match (key, mode) {
         ("reverse", _) => "`reverse` mirrors a scale item's value; only scale questions have it".to_string(),
         ("points", Mode::Assessment) => {
@@ -273,27 +178,29 @@ fn check_question(
     dimensions: &[&str],
     i: usize,
     id: String,
-    q: RawQuestion,
+    mut q: RawQuestion,
 ) -> Option<Question> {
     let errors_before = r.error_count();
-    let type_fits_mode = match (mode, q.kind) {
-        (Mode::Knowledge { .. }, QuestionType::Scale) => Err((
-            "a scale question in a knowledge quiz",
-            "scale items have no right answer; use them in `mode: assessment`",
-        )),
-        (Mode::Assessment, QuestionType::TrueFalse | QuestionType::Text | QuestionType::Number) => Err((
-            "a knowledge question type in an assessment",
-            "truefalse, text and number questions have right answers; an assessment uses single, \
-             multiple and scale questions",
-        )),
-        _ => Ok(()),
-    };
-    if let Err((message, hint)) = type_fits_mode {
+    // A type takes no keys in a mode it does not fit.
+    let allowed = kinds::keys(q.kind, mode);
+    if allowed.is_empty() {
+        let name = q.kind.name();
+        let (message, hint) = match mode {
+            Mode::Knowledge { .. } => (
+                format!("a {name} question in a knowledge quiz"),
+                format!("{name} items have no right answer; use them in `mode: assessment`"),
+            ),
+            Mode::Assessment => (
+                "a knowledge question type in an assessment".to_string(),
+                format!(
+                    "{name} questions have right answers; an assessment uses single, multiple and scale questions"
+                ),
+            ),
+        };
         r.push(r.error(r.value(at!["questions", i, "type"]), message).with_hint(hint));
         return None;
     }
 
-    let allowed = type_keys(mode, q.kind);
     for key in present_type_keys(&q) {
         if !allowed.contains(&key) {
             r.push(
@@ -306,94 +213,18 @@ fn check_question(
         }
     }
     let prompt_span = r.value(at!["questions", i, "prompt"]);
-    let prompt = non_blank(r, q.prompt, at!["questions", i, "prompt"], "the question needs a prompt");
+    let prompt = non_blank(
+        r,
+        std::mem::take(&mut q.prompt),
+        at!["questions", i, "prompt"],
+        "the question needs a prompt",
+    );
     let points = match mode {
         Mode::Knowledge { .. } => Some(check_positive(r, q.points, at!["questions", i, "points"], "points")),
         Mode::Assessment => None,
     };
 
-    let kind = match q.kind {
-        QuestionType::Single | QuestionType::Multiple => {
-            let options = check_options(r, mode, dimensions, i, q.kind, q.options);
-            if q.kind == QuestionType::Single {
-                QuestionKind::Single { options }
-            } else {
-                QuestionKind::Multiple { options, partial: q.partial.unwrap_or(false) }
-            }
-        }
-        QuestionType::TrueFalse => {
-            let answer = match &q.answer {
-                Some(yaml_serde::Value::Bool(answer)) => *answer,
-                Some(_) => {
-                    r.push(
-                        r.error(
-                            r.value(at!["questions", i, "answer"]),
-                            "a truefalse answer must be `true` or `false`",
-                        )
-                        .with_hint("write it unquoted: `answer: false`"),
-                    );
-                    false
-                }
-                None => {
-                    r.push(
-                        r.error(r.value(at!["questions", i]), "the truefalse question has no `answer`")
-                            .with_hint("add `answer: true` or `answer: false`"),
-                    );
-                    false
-                }
-            };
-            QuestionKind::TrueFalse { answer }
-        }
-        QuestionType::Number => {
-            let answer = match q.answer.as_ref().map(|a| a.as_f64()) {
-                Some(Some(answer)) if answer.is_finite() => answer,
-                Some(_) => {
-                    r.push(
-                        r.error(
-                            r.value(at!["questions", i, "answer"]),
-                            "a number question's answer must be a number",
-                        )
-                        .with_hint("write it unquoted, e.g. `answer: 4` or `answer: 2.5`"),
-                    );
-                    0.0
-                }
-                None => {
-                    r.push(
-                        r.error(r.value(at!["questions", i]), "the number question has no `answer`")
-                            .with_hint("add the right number, e.g. `answer: 4`"),
-                    );
-                    0.0
-                }
-            };
-            let tolerance = q.tolerance.unwrap_or(0.0);
-            if !(tolerance.is_finite() && tolerance >= 0.0) {
-                r.push(
-                    r.error(r.value(at!["questions", i, "tolerance"]), "`tolerance` must be zero or more")
-                        .with_hint("an answer is right when it is within `tolerance` of `answer`"),
-                );
-            }
-            QuestionKind::Number { answer, tolerance }
-        }
-        QuestionType::Text => QuestionKind::Text { accept: check_accept(r, i, q.accept) },
-        QuestionType::Scale => {
-            let scale = check_scale(r, i, q.scale);
-            let dimension = match q.dimension {
-                Some(d) => {
-                    check_dimension_ref(r, dimensions, &d, r.value(at!["questions", i, "dimension"]));
-                    d
-                }
-                None => {
-                    r.push(
-                        r.error(r.value(at!["questions", i]), "the scale question has no `dimension`")
-                            .with_hint(format!("say what it measures: {}", one_of(dimensions))),
-                    );
-                    String::new()
-                }
-            };
-            let weight = check_positive(r, q.weight, at!["questions", i, "weight"], "weight");
-            QuestionKind::Scale { scale, dimension, reverse: q.reverse.unwrap_or(false), weight }
-        }
-    };
+    let kind = QuestionKind::check(&mut Cx { r: &mut *r, mode, dimensions, i }, q.kind, &mut q);
 
     let explanation = q
         .explanation
@@ -407,271 +238,6 @@ fn check_question(
         kind,
     };
     (r.error_count() == errors_before).then_some(question)
-}
-
-/// A knowledge question's `points` or a scale's `weight`: default 1, finite and above zero.
-/// The largest magnitude a scale bound may have.
-const MAX_SCALE_VALUE: i64 = 1_000_000;
-/// The largest points or weight a question or option may carry: far beyond any real quiz, and
-/// small enough that no sum of them overflows or loses its integer exactness.
-const MAX_POINTS: f64 = 1e9;
-
-fn check_positive(r: &mut Reporter, value: Option<f64>, path: &[Seg], key: &str) -> f64 {
-    let value = value.unwrap_or(1.0);
-    if !(value.is_finite() && value > 0.0 && value <= MAX_POINTS) {
-        r.push(
-            r.error(r.value(path), format!("`{key}` must be a number above zero and at most {MAX_POINTS:e}"))
-                .with_hint(format!("leave `{key}` out for the default, 1")),
-        );
-        return 1.0;
-    }
-    value
-}
-
-/// "one of `a`, `b`" for hints.
-fn one_of(names: &[&str]) -> String {
-    match names {
-        [] => "declare a dimension under `dimensions` first".to_string(),
-        [one] => format!("`{one}`"),
-        _ => format!("one of {}", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ")),
-    }
-}
-
-/// Reports a reference to a dimension that was not declared.
-fn check_dimension_ref(r: &mut Reporter, dimensions: &[&str], id: &str, span: Span) -> bool {
-    if dimensions.contains(&id) {
-        return true;
-    }
-    let hint = match did_you_mean(id, dimensions.iter().copied()) {
-        Some(best) => format!("did you mean `{best}`? The dimensions are {}", one_of(dimensions)),
-        None => format!("declare it under `dimensions`, or use {}", one_of(dimensions)),
-    };
-    r.push(r.error(span, format!("no dimension `{id}`")).with_hint(hint));
-    false
-}
-
-fn check_options(
-    r: &mut Reporter,
-    mode: Mode,
-    dimensions: &[&str],
-    i: usize,
-    kind: QuestionType,
-    raw: Option<Vec<RawOption>>,
-) -> Vec<Choice> {
-    let Some(raw) = raw else {
-        r.push(
-            r.error(r.value(at!["questions", i]), format!("the {} question has no `options`", kind.name()))
-                .with_hint("list the choices under `options`, each with a `text`"),
-        );
-        return Vec::new();
-    };
-    if raw.len() < 2 {
-        r.push(
-            r.error(
-                r.value(at!["questions", i, "options"]),
-                format!("the {} question has fewer than two options", kind.name()),
-            )
-            .with_hint("a reader needs at least two options to choose from"),
-        );
-    }
-    let mut seen_text: HashMap<String, usize> = HashMap::new();
-    let mut options = Vec::new();
-    for (j, option) in raw.into_iter().enumerate() {
-        let text_path = at!["questions", i, "options", j, "text"];
-        let text = non_blank(r, option.text, text_path, "the option has no text");
-        if let Some(first) = seen_text.insert(normalize(&text), j) {
-            r.push(
-                r.error(
-                    r.value(text_path),
-                    format!("option {} has the same text as option {}", j + 1, first + 1),
-                )
-                .with_hint("readers could not tell them apart; reword or remove one"),
-            );
-        }
-        let credit = match mode {
-            Mode::Knowledge { .. } => {
-                if option.points.is_some() {
-                    r.push(
-                        r.error(
-                            r.key(at!["questions", i, "options", j, "points"]),
-                            "knowledge options have no `points`",
-                        )
-                        .with_hint(
-                            "mark the right option with `correct: true`; the question's `points` says what \
-                                 a right answer earns",
-                        ),
-                    );
-                }
-                Credit::Correct(option.correct.unwrap_or(false))
-            }
-            Mode::Assessment => {
-                if option.correct.is_some() {
-                    r.push(
-                        r.error(
-                            r.key(at!["questions", i, "options", j, "correct"]),
-                            "assessment options are not right or wrong",
-                        )
-                        .with_hint("remove `correct`; give the option `points` per dimension instead"),
-                    );
-                }
-                let points = option.points.unwrap_or_default();
-                if points.is_empty() {
-                    r.push(
-                        r.error(
-                            r.key(at!["questions", i, "options", j, "points"]),
-                            "the option gives no points",
-                        )
-                        .with_hint(format!(
-                            "every assessment option adds points to a dimension, e.g. `points: {{ {}: 1 }}`",
-                            dimensions.first().unwrap_or(&"closeness")
-                        )),
-                    );
-                }
-                for (dimension, value) in &points {
-                    let key_span = r.key(at!["questions", i, "options", j, "points", dimension.as_str()]);
-                    check_dimension_ref(r, dimensions, dimension, key_span);
-                    if !(value.is_finite() && value.abs() <= MAX_POINTS) {
-                        r.push(r.error(key_span, format!("points must be a number within ±{MAX_POINTS:e}")));
-                    }
-                }
-                // In the quiz's dimension order, so scoring adds them in a stable order.
-                let mut points: Vec<(String, f64)> = points.into_iter().collect();
-                points.sort_by_key(|(d, _)| dimensions.iter().position(|x| x == d));
-                Credit::Points(points)
-            }
-        };
-        let feedback = option.feedback.map(|text| Markdown {
-            text,
-            offset: r.value(at!["questions", i, "options", j, "feedback"]).offset,
-        });
-        options.push(Choice { text: Markdown { text, offset: r.value(text_path).offset }, feedback, credit });
-    }
-
-    if let Mode::Knowledge { .. } = mode {
-        let correct: Vec<usize> = (0..options.len()).filter(|&j| options[j].credit.is_correct()).collect();
-        let options_key = r.key(at!["questions", i, "options"]);
-        match kind {
-            QuestionType::Single if correct.is_empty() && !options.is_empty() => r.push(
-                r.error(options_key, "the single question has no correct option")
-                    .with_hint("mark the right option with `correct: true`"),
-            ),
-            QuestionType::Single if correct.len() > 1 => r.push(
-                r.error(
-                    r.value(at!["questions", i, "options", correct[1], "correct"]),
-                    format!("the single question has {} correct options", correct.len()),
-                )
-                .with_hint(
-                    "a single question has exactly one right option; use `type: multiple` for several",
-                ),
-            ),
-            QuestionType::Multiple if correct.is_empty() && !options.is_empty() => r.push(
-                r.error(options_key, "the multiple question has no correct option")
-                    .with_hint("mark each right option with `correct: true`"),
-            ),
-            QuestionType::Multiple if correct.len() == options.len() && !options.is_empty() => {
-                r.push(r.error(options_key, "every option of the multiple question is correct").with_hint(
-                    "with no wrong option, ticking everything is always right; add a wrong option",
-                ))
-            }
-            _ => {}
-        }
-    }
-    options
-}
-
-fn check_accept(r: &mut Reporter, i: usize, accept: Option<Vec<String>>) -> Vec<String> {
-    let Some(accept) = accept else {
-        r.push(
-            r.error(r.value(at!["questions", i]), "the text question has no `accept`")
-                .with_hint("list the answers that count as right, e.g. `accept: [boundaries, boundary]`"),
-        );
-        return Vec::new();
-    };
-    if accept.is_empty() {
-        r.push(
-            r.error(r.value(at!["questions", i, "accept"]), "`accept` is empty: no answer could be right")
-                .with_hint("list the answers that count as right, e.g. `accept: [boundaries, boundary]`"),
-        );
-    }
-    for (k, entry) in accept.iter().enumerate() {
-        if normalize(entry).is_empty() {
-            r.push(
-                r.error(r.value(at!["questions", i, "accept", k]), "an accepted answer is blank").with_hint(
-                    "answers are compared trimmed, ignoring case and accents; remove the blank entry",
-                ),
-            );
-        }
-    }
-    accept
-}
-
-fn check_scale(r: &mut Reporter, i: usize, scale: Option<yaml_serde::Value>) -> Scale {
-    const PRESETS: [&str; 3] = ["agree5", "agree7", "frequency5"];
-    let span = r.value(at!["questions", i, "scale"]);
-    let preset_hint =
-        "use `agree5`, `agree7`, `frequency5`, or your own `{ min: 0, max: 10, labels: [...] }`";
-    match scale {
-        None => {
-            r.push(
-                r.error(r.value(at!["questions", i]), "the scale question has no `scale`")
-                    .with_hint(preset_hint),
-            );
-            Scale::Agree5
-        }
-        Some(yaml_serde::Value::String(name)) => match name.as_str() {
-            "agree5" => Scale::Agree5,
-            "agree7" => Scale::Agree7,
-            "frequency5" => Scale::Frequency5,
-            _ => {
-                let hint = match did_you_mean(&name, PRESETS) {
-                    Some(best) => format!("did you mean `{best}`? Or {preset_hint}"),
-                    None => preset_hint.to_string(),
-                };
-                r.push(r.error(span, format!("no scale preset `{name}`")).with_hint(hint));
-                Scale::Agree5
-            }
-        },
-        Some(value @ yaml_serde::Value::Mapping(_)) => {
-            match yaml_serde::from_value::<RawCustomScale>(value) {
-                Ok(RawCustomScale { min, max, labels }) => {
-                    let labels = labels.unwrap_or_default();
-                    // Bounded so that sums stay exact in the browser's numbers and `min + max` cannot overflow.
-                    let in_range = |v: i64| (-MAX_SCALE_VALUE..=MAX_SCALE_VALUE).contains(&v);
-                    if min >= max || !in_range(min) || !in_range(max) || max - min > 100 {
-                        r.push(r.error(span, format!("the scale runs from {min} to {max}")).with_hint(format!(
-                            "`min` must be below `max`, with at most 100 steps between them, both within ±{MAX_SCALE_VALUE}"
-                        )));
-                    } else if !labels.is_empty() && labels.len() as i64 != max - min + 1 {
-                        r.push(
-                            r.error(
-                                r.value(at!["questions", i, "scale", "labels"]),
-                                format!(
-                                    "{} labels for the {} values from {min} to {max}",
-                                    labels.len(),
-                                    max - min + 1
-                                ),
-                            )
-                            .with_hint("give one label per value, or none"),
-                        );
-                    }
-                    Scale::Custom { min, max, labels }
-                }
-                Err(e) => {
-                    r.push(r.error(span, format!("the scale is not valid: {e}")).with_hint(
-                        "a custom scale is `{ min: 0, max: 10 }` with whole numbers, and optional `labels`",
-                    ));
-                    Scale::Agree5
-                }
-            }
-        }
-        Some(_) => {
-            r.push(
-                r.error(span, "the scale must be a preset name or a `{ min, max }` mapping")
-                    .with_hint(preset_hint),
-            );
-            Scale::Agree5
-        }
-    }
 }
 
 /// Each question's id, as written or by position, reporting blank ids and ids used twice.
@@ -812,7 +378,7 @@ fn check_outcomes(
 /// says little).
 fn warn_thin_dimensions(r: &mut Reporter, dimensions: &[Dimension], questions: &[Question]) {
     for (i, d) in dimensions.iter().enumerate() {
-        let items = questions.iter().filter(|q| contributes_to(q, &d.id)).count();
+        let items = questions.iter().filter(|q| q.contributes_to(&d.id)).count();
         if items < 3 {
             r.push(
                 r.warning(
@@ -826,15 +392,6 @@ fn warn_thin_dimensions(r: &mut Reporter, dimensions: &[Dimension], questions: &
                 .with_hint("a score from fewer than three items says little; add questions that measure it"),
             );
         }
-    }
-}
-
-/// Whether answering `question` can add to `dimension` (and so, for `mean`, counts in its
-/// divisor): a scale item on it, or an option question with any option giving it points.
-pub(crate) fn contributes_to(question: &Question, dimension: &str) -> bool {
-    match &question.kind {
-        QuestionKind::Scale { dimension: d, .. } => d == dimension,
-        kind => kind.options().iter().any(|o| o.credit.points_for(dimension).is_some()),
     }
 }
 
@@ -875,7 +432,7 @@ mod tests {
         assert_eq!(quiz.questions[1].id, "named");
         assert!(quiz.questions[0].required);
         assert_eq!(quiz.questions[0].points, Some(1.0));
-        assert_eq!(quiz.questions[1].kind, QuestionKind::Number { answer: 2.0, tolerance: 0.0 });
+        assert_eq!(quiz.questions[1].kind, QuestionKind::Number(Number { answer: 2.0, tolerance: 0.0 }));
         assert_eq!(
             (quiz.display, quiz.shuffle, quiz.remember, quiz.weight),
             (Display::All, Shuffle::None, true, 0)

@@ -8,24 +8,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use serde_json::Value;
 
+pub use super::json::{Num, script_json};
+pub use super::kinds::ClientKind;
 use super::model::*;
-use super::text::normalize;
-
-/// A number as the client data writes it: whole numbers without a fraction (`1`, not `1.0`),
-/// for smaller pages and output that reads like the YAML.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Num(pub f64);
-
-impl Serialize for Num {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        const EXACT_INTEGER: f64 = 9_007_199_254_740_992.0; // 2^53
-        if self.0.fract() == 0.0 && self.0.abs() < EXACT_INTEGER {
-            s.serialize_i64(self.0 as i64)
-        } else {
-            s.serialize_f64(self.0)
-        }
-    }
-}
 
 /// The client data (contract §1): what `quiz.js` scores with.
 #[derive(Debug, Serialize)]
@@ -64,48 +49,6 @@ pub struct ClientQuestion<'q> {
     /// `type` and the fields of that type.
     #[serde(flatten)]
     pub kind: ClientKind<'q>,
-}
-
-/// Per question type, what scoring needs; `type` is the YAML's name.
-#[derive(Debug, Serialize)]
-#[serde(tag = "type", rename_all = "lowercase")]
-pub enum ClientKind<'q> {
-    Single {
-        /// Always false: only multiple has partial credit (kept so both option types read alike).
-        partial: bool,
-        options: Vec<ClientOption<'q>>,
-    },
-    Multiple {
-        partial: bool,
-        options: Vec<ClientOption<'q>>,
-    },
-    #[serde(rename = "truefalse")]
-    TrueFalse {
-        answer: bool,
-    },
-    Scale {
-        min: i64,
-        max: i64,
-        dimension: &'q str,
-        reverse: bool,
-        weight: Num,
-    },
-    Text {
-        /// Already normalised (contract §3).
-        accept: Vec<String>,
-    },
-    Number {
-        answer: Num,
-        tolerance: Num,
-    },
-}
-
-#[derive(Debug, Serialize)]
-pub struct ClientOption<'q> {
-    /// Knowledge: whether it is right (always false in assessment).
-    pub correct: bool,
-    /// Assessment: points per dimension id (empty in knowledge).
-    pub points: BTreeMap<&'q str, Num>,
 }
 
 #[derive(Debug, Serialize)]
@@ -157,7 +100,7 @@ impl Quiz {
                     id: &q.id,
                     required: q.required,
                     points: q.points.map(Num),
-                    kind: client_kind(&q.kind),
+                    kind: q.kind.client(),
                 })
                 .collect(),
             outcomes: self.outcomes.iter().map(client_outcome).collect(),
@@ -167,44 +110,6 @@ impl Quiz {
     /// The client data as JSON, to print with [`script_json`].
     pub fn client_data(&self) -> Value {
         serde_json::to_value(self.client()).expect("client data serializes")
-    }
-}
-
-fn client_options(options: &[Choice]) -> Vec<ClientOption<'_>> {
-    options
-        .iter()
-        .map(|o| ClientOption {
-            correct: o.credit.is_correct(),
-            points: match &o.credit {
-                Credit::Points(points) => points.iter().map(|(d, p)| (d.as_str(), Num(*p))).collect(),
-                Credit::Correct(_) => BTreeMap::new(),
-            },
-        })
-        .collect()
-}
-
-fn client_kind(kind: &QuestionKind) -> ClientKind<'_> {
-    match kind {
-        QuestionKind::Single { options } => {
-            ClientKind::Single { partial: false, options: client_options(options) }
-        }
-        QuestionKind::Multiple { options, partial } => {
-            ClientKind::Multiple { partial: *partial, options: client_options(options) }
-        }
-        QuestionKind::TrueFalse { answer } => ClientKind::TrueFalse { answer: *answer },
-        QuestionKind::Scale { scale, dimension, reverse, weight } => ClientKind::Scale {
-            min: scale.min(),
-            max: scale.max(),
-            dimension,
-            reverse: *reverse,
-            weight: Num(*weight),
-        },
-        QuestionKind::Text { accept } => {
-            ClientKind::Text { accept: accept.iter().map(|a| normalize(a)).collect() }
-        }
-        QuestionKind::Number { answer, tolerance } => {
-            ClientKind::Number { answer: Num(*answer), tolerance: Num(*tolerance) }
-        }
     }
 }
 
@@ -219,26 +124,6 @@ fn client_outcome(o: &Outcome) -> ClientOutcome<'_> {
         OutcomeRule::Top(dimension) => ClientRule::Top(dimension),
     };
     ClientOutcome { id: &o.id, rule }
-}
-
-/// `value` as JSON that is safe inside `<script type="application/json">`: `<`, `>`, `&`,
-/// U+2028 and U+2029 are written as `\u` escapes, so no string in it can close the element,
-/// open a comment, or end a line for an old JavaScript parser. Those characters only occur
-/// inside JSON strings, where the escapes mean the same thing.
-pub fn script_json(value: &Value) -> String {
-    let json = value.to_string();
-    let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        match c {
-            '<' => out.push_str("\\u003c"),
-            '>' => out.push_str("\\u003e"),
-            '&' => out.push_str("\\u0026"),
-            '\u{2028}' => out.push_str("\\u2028"),
-            '\u{2029}' => out.push_str("\\u2029"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

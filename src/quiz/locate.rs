@@ -84,14 +84,14 @@ impl Node {
                 .iter()
                 .find(|(k, _)| matches!(&k.kind, NodeKind::Scalar(s) if s == key))
                 .map(|(k, v)| (k, v)),
-            _ => None,
+            NodeKind::Scalar(_) | NodeKind::Sequence(_) | NodeKind::Alias => None,
         }
     }
 
     pub fn index(&self, i: usize) -> Option<&Node> {
         match &self.kind {
             NodeKind::Sequence(items) => items.get(i),
-            _ => None,
+            NodeKind::Scalar(_) | NodeKind::Mapping(_) | NodeKind::Alias => None,
         }
     }
 
@@ -227,6 +227,8 @@ fn collection_end(source: &str, start: usize, closed_at: usize, last: Option<&No
 
 /// Runs libyaml's event parser over `source`: each event with its start and end byte offsets.
 /// `None` when the source is not valid YAML.
+// The match on libyaml's event type keeps a catch-all: its C enum is not ours to grow.
+#[allow(clippy::wildcard_enum_match_arm)]
 fn parse_events(source: &str) -> Option<Vec<(Event, usize, usize)>> {
     /// Owns an initialised parser and deletes it (freeing libyaml's buffers) on every path out.
     struct Parser(*mut sys::yaml_parser_t);
@@ -269,6 +271,7 @@ fn parse_events(source: &str) -> Option<Vec<(Event, usize, usize)>> {
                 sys::YAML_MAPPING_START_EVENT => Event::MappingStart,
                 sys::YAML_MAPPING_END_EVENT => Event::MappingEnd,
                 sys::YAML_ALIAS_EVENT => Event::Alias,
+                // libyaml's C event numbers: stream and document events, and any it adds.
                 _ => Event::Other,
             };
             let stream_ended = event.type_ == sys::YAML_STREAM_END_EVENT;

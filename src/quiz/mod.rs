@@ -4,20 +4,33 @@
 //! - [`locate`]: where each YAML node is, so every error has a file:line:col;
 //! - [`raw`]: the file as written (serde); [`parse`]: YAML to a checked [`Quiz`], reporting
 //!   every problem as a [`crate::diagnostic::Diagnostic`];
-//! - [`check`]: the per-question and per-outcome rules of SPEC §3, building the [`model`];
+//! - [`check`]: the rules of SPEC §3 for the quiz, its dimensions and outcomes, building the
+//!   [`model`]; each question type's own rules, scoring, reachable scores, client data and view
+//!   live in its module under [`kinds`] (one home per type);
+//! - [`report`]: diagnostics helpers; [`text`]: text-answer normalisation; [`answer`]: answers
+//!   as the form gives them;
 //! - [`analysis`]: the reachable score space, and the proof that outcomes cover it;
 //! - [`score`]: the reference scorer the browser's `quiz.js` must agree with;
 //! - [`client`]: the JSON the browser scores with; [`view`]: what the theme's template gets.
 //!
 //! The internal contract these implement is `docs/dev/quiz-contract.md`.
 
+// A new question type must be a list of compile errors, never a catch-all arm that quietly
+// treats it like another (issue 10).
+#![deny(clippy::wildcard_enum_match_arm)]
+
 mod analysis;
+pub mod answer;
 mod check;
 pub mod client;
+pub mod common;
+pub mod json;
+pub mod kinds;
 pub mod locate;
 pub mod model;
 pub mod parse;
 pub mod raw;
+mod report;
 pub mod score;
 pub mod text;
 pub mod view;

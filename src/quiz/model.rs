@@ -6,22 +6,11 @@
 //! the fields of its type ([`QuestionKind`]); an outcome has `when` or `top`, never both
 //! ([`OutcomeRule`]); `pass` exists only in knowledge mode ([`Mode`]).
 
+pub use super::common::{KNOWLEDGE_DIMENSION, Markdown, Mode, Rendering};
+pub use super::kinds::{
+    Choice, Credit, Multiple, Number, QuestionKind, Scale, ScaleItem, Single, Text, TrueFalse,
+};
 pub use super::raw::{Aggregate, Display, Shuffle};
-
-/// A Markdown string from the quiz file, with the byte offset of the YAML node it came from, so
-/// the build can report a problem inside it (a broken link) at file:line.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Markdown {
-    pub text: String,
-    pub offset: usize,
-}
-
-/// Whether a Markdown string is rendered as a block (paragraphs) or inline (inside a label).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Rendering {
-    Block,
-    Inline,
-}
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quiz {
@@ -48,36 +37,6 @@ pub struct Quiz {
     pub hash: u32,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Mode {
-    /// Right and wrong answers; one implicit dimension, `score` (0–100).
-    Knowledge {
-        /// Pass mark in percent, 0–100.
-        pass: Option<f64>,
-    },
-    /// No right answers; options and scale items add points to dimensions.
-    Assessment,
-}
-
-impl Mode {
-    pub fn name(self) -> &'static str {
-        match self {
-            Mode::Knowledge { .. } => "knowledge",
-            Mode::Assessment => "assessment",
-        }
-    }
-
-    pub fn pass(self) -> Option<f64> {
-        match self {
-            Mode::Knowledge { pass } => pass,
-            Mode::Assessment => None,
-        }
-    }
-}
-
-/// The id of the one dimension a knowledge quiz has.
-pub const KNOWLEDGE_DIMENSION: &str = "score";
-
 #[derive(Debug, Clone, PartialEq)]
 pub struct Dimension {
     pub id: String,
@@ -102,123 +61,6 @@ pub struct Question {
     /// assessment questions score through their options and scale items.
     pub points: Option<f64>,
     pub kind: QuestionKind,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum QuestionKind {
-    /// Pick one option.
-    Single { options: Vec<Choice> },
-    /// Pick any number of options. `partial` (knowledge only) gives partial credit.
-    Multiple { options: Vec<Choice>, partial: bool },
-    /// Knowledge: a statement that is true or false.
-    TrueFalse { answer: bool },
-    /// Assessment: a Likert item adding `weight × value` to `dimension`, the value reversed
-    /// (`min + max − value`) when `reverse`.
-    Scale { scale: Scale, dimension: String, reverse: bool, weight: f64 },
-    /// Knowledge: short answer; right when it normalises to one of `accept` (kept as written;
-    /// see [`super::normalize`]).
-    Text { accept: Vec<String> },
-    /// Knowledge: right when within `tolerance` of `answer`.
-    Number { answer: f64, tolerance: f64 },
-}
-
-impl QuestionKind {
-    /// The type's name as written in YAML.
-    pub fn name(&self) -> &'static str {
-        match self {
-            QuestionKind::Single { .. } => "single",
-            QuestionKind::Multiple { .. } => "multiple",
-            QuestionKind::TrueFalse { .. } => "truefalse",
-            QuestionKind::Scale { .. } => "scale",
-            QuestionKind::Text { .. } => "text",
-            QuestionKind::Number { .. } => "number",
-        }
-    }
-
-    /// The options of a single or multiple question; empty for other types.
-    pub fn options(&self) -> &[Choice] {
-        match self {
-            QuestionKind::Single { options } | QuestionKind::Multiple { options, .. } => options,
-            _ => &[],
-        }
-    }
-}
-
-/// An option of a single or multiple question.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Choice {
-    /// Inline Markdown.
-    pub text: Markdown,
-    pub feedback: Option<Markdown>,
-    pub credit: Credit,
-}
-
-/// What picking an option does, by mode.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Credit {
-    /// Knowledge: whether the option is right.
-    Correct(bool),
-    /// Assessment: points per dimension id, in the quiz's dimension order. Never empty.
-    Points(Vec<(String, f64)>),
-}
-
-impl Credit {
-    pub fn is_correct(&self) -> bool {
-        matches!(self, Credit::Correct(true))
-    }
-
-    /// The points this option gives `dimension`, if it names it.
-    pub fn points_for(&self, dimension: &str) -> Option<f64> {
-        match self {
-            Credit::Points(points) => points.iter().find(|(d, _)| d == dimension).map(|(_, p)| *p),
-            Credit::Correct(_) => None,
-        }
-    }
-}
-
-/// The answers a scale item offers: consecutive integers from `min` to `max`.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Scale {
-    /// Strongly disagree … strongly agree, 1–5.
-    Agree5,
-    /// Strongly disagree … strongly agree, 1–7.
-    Agree7,
-    /// Never … always, 1–5.
-    Frequency5,
-    /// The author's own range; `labels` is empty or has one label per value.
-    Custom { min: i64, max: i64, labels: Vec<String> },
-}
-
-impl Scale {
-    pub fn min(&self) -> i64 {
-        match self {
-            Scale::Custom { min, .. } => *min,
-            _ => 1,
-        }
-    }
-
-    pub fn max(&self) -> i64 {
-        match self {
-            Scale::Agree5 | Scale::Frequency5 => 5,
-            Scale::Agree7 => 7,
-            Scale::Custom { max, .. } => *max,
-        }
-    }
-
-    /// The preset's name, or `"custom"`.
-    pub fn preset(&self) -> &'static str {
-        match self {
-            Scale::Agree5 => "agree5",
-            Scale::Agree7 => "agree7",
-            Scale::Frequency5 => "frequency5",
-            Scale::Custom { .. } => "custom",
-        }
-    }
-
-    /// The value a pick counts for: itself, or mirrored within the range when `reverse`.
-    pub fn value(&self, picked: i64, reverse: bool) -> i64 {
-        if reverse { self.min() + self.max() - picked } else { picked }
-    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -261,7 +103,19 @@ impl Bound {
     }
 }
 
+impl Question {
+    /// Whether answering can add to `dimension` (and so, for `mean`, counts in its divisor).
+    pub fn contributes_to(&self, dimension: &str) -> bool {
+        self.kind.contributes_to(dimension)
+    }
+}
+
 impl Quiz {
+    /// The dimension ids, in order.
+    pub fn dimension_ids(&self) -> Vec<&str> {
+        self.dimensions.iter().map(|d| d.id.as_str()).collect()
+    }
+
     /// The position of dimension `id` in [`Quiz::dimensions`].
     pub fn dimension_index(&self, id: &str) -> Option<usize> {
         self.dimensions.iter().position(|d| d.id == id)
@@ -307,10 +161,7 @@ impl Quiz {
         all.extend(self.disclaimer.iter().map(|m| (m, Block)));
         for q in &self.questions {
             all.push((&q.prompt, Block));
-            for option in q.kind.options() {
-                all.push((&option.text, Inline));
-                all.extend(option.feedback.iter().map(|m| (m, Block)));
-            }
+            all.extend(q.kind.markdown());
             all.extend(q.explanation.iter().map(|m| (m, Block)));
         }
         for o in &self.outcomes {

@@ -11,10 +11,11 @@ use std::path::Path;
 use crate::diagnostic::{Diagnostic, did_you_mean, unknown_field_hint};
 
 use super::analysis;
-use super::check::{self, Reporter};
+use super::check;
 use super::locate::{Node, NodeKind, Seg, SourceMap};
 use super::model::{Mode, Quiz};
 use super::raw::*;
+use super::report::{self, Reporter};
 
 /// Parses and proves one quiz file. `file` is the path shown in messages; its stem is the quiz
 /// id. The quiz is `Some` whenever the file could be turned into a valid model; the diagnostics
@@ -53,7 +54,7 @@ pub fn parse(file: &Path, source: &str) -> (Option<Quiz>, Vec<Diagnostic>) {
         }
     };
     let id = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    if !check::is_safe_id(&id) {
+    if !report::is_safe_id(&id) {
         r.push(
             Diagnostic::error(
                 file,
@@ -62,7 +63,7 @@ pub fn parse(file: &Path, source: &str) -> (Option<Quiz>, Vec<Diagnostic>) {
             .with_hint(format!(
                 "the id names the quiz's elements on the page and in `{{{{ quiz(id=\"…\") }}}}`: rename the \
                      file to letters, digits, `-` and `_`, e.g. `{}.yaml`",
-                check::safe_id_like(&id)
+                report::safe_id_like(&id)
             )),
         );
     }
@@ -169,7 +170,7 @@ fn serde_error(r: &Reporter, e: &yaml_serde::Error) -> Diagnostic {
                 .filter(|(k, _)| matches!(&k.kind, NodeKind::Scalar(s) if s == field))
                 .nth(1)
                 .map(|(k, _)| k.span()),
-            _ => None,
+            NodeKind::Scalar(_) | NodeKind::Sequence(_) | NodeKind::Alias => None,
         });
         let d = Diagnostic::error(r.file, format!("`{field}` is given twice in {whose}"))
             .with_hint("keep one of them");

@@ -7,7 +7,8 @@
 
 use serde::Serialize;
 
-use super::client::script_json;
+use super::json::script_json;
+pub use super::kinds::{KindView, OptionView, ScalePoint, ScaleView};
 use super::model::*;
 
 /// Stands in the element ids of an embedded quiz's HTML (see [`QuizView::embed_marker`]) until
@@ -54,50 +55,11 @@ pub struct QuestionView {
     pub required: bool,
     pub prompt_html: String,
     pub explanation_html: String,
-    /// Single and multiple; empty otherwise.
-    pub options: Vec<OptionView>,
-    /// Knowledge: the right answer as the review shows it; `""` for assessment, and for
-    /// truefalse, whose `answer` the template words itself.
-    pub answer_html: String,
-    /// Scale only.
-    pub scale: Option<ScaleView>,
-    /// truefalse: `true`/`false`; number: the number; otherwise null.
-    pub answer: serde_json::Value,
-    /// Number only.
-    pub tolerance: Option<f64>,
-    /// Scale only: the range of values.
-    pub min: Option<i64>,
-    pub max: Option<i64>,
     /// Knowledge: what a right answer earns.
     pub points: Option<f64>,
-    /// Multiple (knowledge): partial credit.
-    pub partial: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct OptionView {
-    /// The 0-based index in the YAML, as the input's `value`.
-    pub value: String,
-    /// Inline Markdown, rendered.
-    pub text_html: String,
-    pub feedback_html: String,
-    /// Knowledge: whether it is right. Always false in assessment.
-    pub correct: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ScaleView {
-    /// `"agree5"`, `"agree7"`, `"frequency5"` or `"custom"`.
-    pub preset: &'static str,
-    pub points: Vec<ScalePoint>,
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct ScalePoint {
-    pub value: i64,
-    /// The author's label on a custom scale; `""` for presets, whose labels the template
-    /// supplies (translatable).
-    pub label: String,
+    /// The fields of the question's type (its module's view).
+    #[serde(flatten)]
+    pub of_kind: KindView,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -172,43 +134,6 @@ pub fn view(
 }
 
 fn question_view(index: usize, q: &Question, md: &dyn Fn(&str, bool) -> String) -> QuestionView {
-    let options: Vec<OptionView> = q
-        .kind
-        .options()
-        .iter()
-        .enumerate()
-        .map(|(i, o)| OptionView {
-            value: i.to_string(),
-            text_html: md(&o.text.text, true),
-            feedback_html: o.feedback.as_ref().map_or_else(String::new, |f| md(&f.text, false)),
-            correct: o.credit.is_correct(),
-        })
-        .collect();
-    let knowledge = q.points.is_some();
-    let answer_html = match &q.kind {
-        _ if !knowledge => String::new(),
-        QuestionKind::Single { .. } | QuestionKind::Multiple { .. } => {
-            options.iter().filter(|o| o.correct).map(|o| o.text_html.as_str()).collect::<Vec<_>>().join(", ")
-        }
-        QuestionKind::Text { accept } => accept.first().map(|a| escape_html(a)).unwrap_or_default(),
-        QuestionKind::Number { answer, tolerance } if *tolerance > 0.0 => format!("{answer} ± {tolerance}"),
-        QuestionKind::Number { answer, .. } => answer.to_string(),
-        QuestionKind::TrueFalse { .. } | QuestionKind::Scale { .. } => String::new(),
-    };
-    let (scale, min, max) = match &q.kind {
-        QuestionKind::Scale { scale, .. } => {
-            let label = |value: i64| match scale {
-                Scale::Custom { min, labels, .. } => {
-                    labels.get((value - min) as usize).cloned().unwrap_or_default()
-                }
-                _ => String::new(),
-            };
-            let points =
-                (scale.min()..=scale.max()).map(|value| ScalePoint { value, label: label(value) }).collect();
-            (Some(ScaleView { preset: scale.preset(), points }), Some(scale.min()), Some(scale.max()))
-        }
-        _ => (None, None, None),
-    };
     QuestionView {
         id: q.id.clone(),
         number: index + 1,
@@ -216,38 +141,9 @@ fn question_view(index: usize, q: &Question, md: &dyn Fn(&str, bool) -> String) 
         required: q.required,
         prompt_html: md(&q.prompt.text, false),
         explanation_html: q.explanation.as_ref().map_or_else(String::new, |m| md(&m.text, false)),
-        options,
-        answer_html,
-        scale,
-        answer: match &q.kind {
-            QuestionKind::TrueFalse { answer } => serde_json::json!(answer),
-            QuestionKind::Number { answer, .. } => serde_json::json!(answer),
-            _ => serde_json::Value::Null,
-        },
-        tolerance: match &q.kind {
-            QuestionKind::Number { tolerance, .. } => Some(*tolerance),
-            _ => None,
-        },
-        min,
-        max,
         points: q.points,
-        partial: matches!(q.kind, QuestionKind::Multiple { partial: true, .. }),
+        of_kind: q.kind.view(md, q.points.is_some()),
     }
-}
-
-fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -281,29 +177,32 @@ mod tests {
             (single.id.as_str(), single.number, single.kind, single.required),
             ("definition", 1, "single", true)
         );
-        assert_eq!(single.options[1].value, "1");
-        assert_eq!(single.options[1].text_html, "<i>a limit on what **you** will do or accept</i>");
-        assert!(single.options[1].correct);
-        assert_eq!(single.options[0].feedback_html, "<p>Rules are about the other person's behaviour.</p>");
-        assert_eq!(single.answer_html, single.options[1].text_html);
+        assert_eq!(single.of_kind.options[1].value, "1");
+        assert_eq!(single.of_kind.options[1].text_html, "<i>a limit on what **you** will do or accept</i>");
+        assert!(single.of_kind.options[1].correct);
+        assert_eq!(
+            single.of_kind.options[0].feedback_html,
+            "<p>Rules are about the other person's behaviour.</p>"
+        );
+        assert_eq!(single.of_kind.answer_html, single.of_kind.options[1].text_html);
         assert_eq!(
             single.explanation_html,
             "<p>A boundary describes your own actions, not someone else's.</p>"
         );
 
         let multiple = &view.questions[1];
-        assert_eq!(multiple.answer_html.matches("<i>").count(), 3);
-        assert!(multiple.partial);
+        assert_eq!(multiple.of_kind.answer_html.matches("<i>").count(), 3);
+        assert!(multiple.of_kind.partial);
         assert_eq!(multiple.points, Some(2.0));
         let truefalse = &view.questions[3];
         assert_eq!(
-            (truefalse.answer.clone(), truefalse.answer_html.as_str()),
+            (truefalse.of_kind.answer.clone(), truefalse.of_kind.answer_html.as_str()),
             (serde_json::json!(false), "")
         );
-        assert_eq!(view.questions[4].answer_html, "boundaries");
+        assert_eq!(view.questions[4].of_kind.answer_html, "boundaries");
         let number = &view.questions[5];
         assert_eq!(
-            (number.answer.clone(), number.tolerance, number.answer_html.as_str()),
+            (number.of_kind.answer.clone(), number.of_kind.tolerance, number.of_kind.answer_html.as_str()),
             (serde_json::json!(3.0), Some(0.0), "3")
         );
 
@@ -317,12 +216,15 @@ mod tests {
     fn assessment_view_has_scales_dimensions_and_drops_broken_links() {
         let view = view(&quiz(include_str!("fixtures/assessment-quadrants.yaml")), "/q/", &md, &link);
         let scale = &view.questions[0];
-        assert_eq!((scale.min, scale.max, scale.answer_html.as_str()), (Some(1), Some(5), ""));
-        let points = &scale.scale.as_ref().unwrap().points;
-        assert_eq!(scale.scale.as_ref().unwrap().preset, "agree5");
+        assert_eq!(
+            (scale.of_kind.min, scale.of_kind.max, scale.of_kind.answer_html.as_str()),
+            (Some(1), Some(5), "")
+        );
+        let points = &scale.of_kind.scale.as_ref().unwrap().points;
+        assert_eq!(scale.of_kind.scale.as_ref().unwrap().preset, "agree5");
         assert_eq!((points.len(), points[0].value, points[0].label.as_str()), (5, 1, ""));
-        assert_eq!(view.questions[6].options.len(), 4);
-        assert!(view.questions[6].options.iter().all(|o| !o.correct));
+        assert_eq!(view.questions[6].of_kind.options.len(), 4);
+        assert!(view.questions[6].of_kind.options.iter().all(|o| !o.correct));
         assert_eq!(view.dimensions[1].label, "Autonomy");
         assert_eq!((view.dimensions[1].min, view.dimensions[1].max), (1.0, 5.0));
         // `../guides/building-interdependence.md` does not resolve here: left out of the view…
@@ -349,7 +251,7 @@ mod tests {
             + &"  - { type: scale, prompt: P, dimension: x, scale: { min: 0, max: 2, labels: [Never, Sometimes, Often] } }\n".repeat(3)
             + "outcomes:\n  - { id: all, title: A, when: {} }\n";
         let view = view(&quiz(&src), "/q/", &md, &link);
-        let scale = view.questions[0].scale.as_ref().unwrap();
+        let scale = view.questions[0].of_kind.scale.as_ref().unwrap();
         assert_eq!(scale.preset, "custom");
         let labels: Vec<&str> = scale.points.iter().map(|p| p.label.as_str()).collect();
         assert_eq!(labels, ["Never", "Sometimes", "Often"]);

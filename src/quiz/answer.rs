@@ -1,0 +1,33 @@
+//! A reader's answers as the form gives them (contract §2), before any question reads them.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+/// A reader's answers: question id → value. Unanswered questions are absent.
+#[derive(Debug, Clone, Default, PartialEq, Deserialize, Serialize)]
+#[serde(transparent)]
+pub struct Answers(pub BTreeMap<String, Answer>);
+
+/// One answer as the form gives it (contract §2). Which shape is right depends on the question;
+/// an answer of the wrong shape counts as no answer.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Answer {
+    /// truefalse.
+    Flag(bool),
+    /// single (option index), scale (the value picked), number (the number typed).
+    Number(f64),
+    /// text.
+    Text(String),
+    /// multiple: option indices.
+    Picks(Vec<f64>),
+    /// Anything else (`null`, an object, a list of strings): never fits a question, so it
+    /// counts as no answer instead of making the whole answers object unreadable.
+    Unfit(serde_json::Value),
+}
+
+/// `x` as an index below `len`, when it is a whole number in range.
+pub fn index(x: f64, len: usize) -> Option<usize> {
+    (x.fract() == 0.0 && x >= 0.0 && x < len as f64).then_some(x as usize)
+}
