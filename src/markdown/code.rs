@@ -40,6 +40,8 @@ const ALIASES: &[(&str, &str)] = &[
 /// The token classes, each with the scope prefixes that select it (first match, innermost
 /// scope first). Anything else is left plain.
 const CLASSES: &[(&str, &[&str])] = &[
+    // Operators stay plain: `=` coloured like `fn` is noise. An empty class means no span.
+    ("", &["keyword.operator", "punctuation.separator", "punctuation.terminator"]),
     ("hl-com", &["comment"]),
     ("hl-str", &["string", "constant.character.escape", "markup.raw"]),
     ("hl-num", &["constant.numeric"]),
@@ -172,11 +174,13 @@ fn highlight_block(code: &str, lang: &str, syntax: &SyntaxReference) -> String {
             // A grammar that fails on a line: show the rest plain rather than fail the build.
             Err(_) => escape_into(&mut body, text),
         }
+        // A hidden line hides its newline too, so no blank line is left in its place.
+        let newline = if text.len() < shown.len() { "\n" } else { "" };
         if hidden {
+            body.push_str(newline);
             body.push_str("</span>");
-        }
-        if text.len() < shown.len() {
-            body.push('\n');
+        } else {
+            body.push_str(newline);
         }
     }
     let _ = write!(
@@ -234,7 +238,7 @@ thread_local! {
 
 /// The class of the innermost scope that has one.
 fn class_of(stack: &ScopeStack) -> Option<&'static str> {
-    stack.as_slice().iter().rev().find_map(|&scope| {
+    let class = stack.as_slice().iter().rev().find_map(|&scope| {
         CLASS_OF_SCOPE.with(|cache| {
             *cache.borrow_mut().entry(scope).or_insert_with(|| {
                 let name = scope.build_string();
@@ -244,7 +248,8 @@ fn class_of(stack: &ScopeStack) -> Option<&'static str> {
                     .map(|(c, _)| *c)
             })
         })
-    })
+    });
+    class.filter(|c| !c.is_empty())
 }
 
 /// `keyword.control.rust` starts with `keyword` and `keyword.control`, not with `key`.
@@ -266,7 +271,7 @@ fn escape_into(out: &mut String, text: &str) {
 
 /// The classes the highlighter writes, for the theme's stylesheet and its tests.
 pub fn highlight_css() -> impl Iterator<Item = &'static str> {
-    CLASSES.iter().map(|(c, _)| *c)
+    CLASSES.iter().map(|(c, _)| *c).filter(|c| !c.is_empty())
 }
 
 #[cfg(test)]

@@ -204,7 +204,8 @@ fn mentions_missing(e: &tera::Error, name: &str) -> bool {
         text.push_str(&c.to_string());
         cause = c.source();
     }
-    text.contains(&format!("`{name}`")) && (text.contains("not found") || text.contains("undefined"))
+    text.contains(&format!("`{name}`"))
+        && (text.contains("not found") || text.contains("not defined") || text.contains("undefined"))
 }
 
 fn sorted(mut v: Vec<&str>) -> Vec<&str> {

@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 
 export const REPO = fileURLToPath(new URL('../../', import.meta.url));
 export const FIXTURE_SITE = join(REPO, 'tests/browser/fixtures/site');
+export const COURSE_SITE = join(REPO, 'tests/browser/fixtures/course');
 export const AXE = join(REPO, 'node_modules/axe-core/axe.min.js');
 export const VNU = join(REPO, 'node_modules/vnu-jar/build/dist/vnu.jar');
 export const CHROMIUM = process.env.CHROMIUM_BIN || '/usr/bin/chromium';
@@ -50,8 +51,9 @@ export function fileFor(root, urlPath) {
   }
 }
 
-/** Serves the files under `dir` on 127.0.0.1, on a free port: { origin, close() }. */
-export async function serve(dir) {
+/** Serves the files under `dir` on 127.0.0.1, on a free port: { origin, close() }; `headers` are
+ * added to every response (e.g. a Content-Security-Policy). */
+export async function serve(dir, { headers = {} } = {}) {
   const root = resolve(dir);
   const server = createServer((req, res) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -75,6 +77,7 @@ export async function serve(dir) {
       'content-type': (file && TYPES[extname(file)]) || 'application/octet-stream',
       'content-length': body.length,
       'cache-control': 'no-store',
+      ...headers,
     });
     res.end(req.method === 'HEAD' ? undefined : body);
   });
@@ -125,8 +128,8 @@ export async function launch() {
  * A browser, a server for `out` and a log of every request any page made: `ctx(options)` opens a
  * fresh context (its own localStorage) whose requests are logged in `requests`.
  */
-export async function session(out, { browser: shared } = {}) {
-  const server = await serve(out);
+export async function session(out, { browser: shared, headers } = {}) {
+  const server = await serve(out, { headers });
   const browser = shared || (await launch());
   const requests = [];
   const errors = [];

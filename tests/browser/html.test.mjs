@@ -8,25 +8,26 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { FIXTURE_SITE, REPO, VNU, buildSite, htmlPages, session } from './helpers.mjs';
+import { COURSE_SITE, FIXTURE_SITE, REPO, VNU, buildSite, htmlPages, session } from './helpers.mjs';
 import * as Q from './quiz-driver.mjs';
 
-let flagship, fixture, snapDir, files, report, where;
+let flagship, fixture, course, snapDir, files, report, where;
 
 before(async () => {
   flagship = buildSite(REPO);
   fixture = buildSite(FIXTURE_SITE);
+  course = buildSite(COURSE_SITE);
   snapDir = mkdtempSync(join(tmpdir(), 'tandem-vnu-'));
   where = new Map();
   files = [];
-  for (const [name, out] of [['flagship', flagship.out], ['fixture', fixture.out]]) {
+  for (const [name, out] of [['flagship', flagship.out], ['fixture', fixture.out], ['course', course.out]]) {
     for (const p of htmlPages(out, { aliases: true })) {
       files.push(p.file);
       where.set(p.file, `${name} ${p.url}`);
     }
   }
   // the DOM once quiz.js ran: missing answers flagged, then scored
-  for (const [name, out] of [['flagship', flagship.out], ['fixture', fixture.out]]) {
+  for (const [name, out] of [['flagship', flagship.out], ['fixture', fixture.out], ['course', course.out]]) {
     const s = await session(out);
     try {
       for (const p of htmlPages(out).filter((x) => /<form[^>]*\sdata-quiz="/.test(readFileSync(x.file, 'utf8')))) {
@@ -74,6 +75,7 @@ before(async () => {
 after(() => {
   flagship?.cleanup();
   fixture?.cleanup();
+  course?.cleanup();
   if (snapDir) rmSync(snapDir, { recursive: true, force: true });
 });
 

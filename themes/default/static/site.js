@@ -122,7 +122,25 @@ function search(form) {
 
 document.querySelectorAll("form[data-search]").forEach(search);
 
+// Rust code keeps rustdoc's hidden lines in the page; a button shows them. Its words come from
+// the page (data-msg-show-hidden / data-msg-hide-hidden on <body>).
+for (const pre of document.querySelectorAll("pre[data-hidden-lines]")) {
+  const words = document.body.dataset;
+  if (!words.msgShowHidden) break;
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "code-toggle";
+  button.setAttribute("aria-pressed", "false");
+  button.textContent = words.msgShowHidden;
+  button.addEventListener("click", () => {
+    const shown = pre.classList.toggle("show-hidden");
+    button.setAttribute("aria-pressed", String(shown));
+    button.textContent = shown ? words.msgHideHidden || words.msgShowHidden : words.msgShowHidden;
+  });
+  pre.after(button);
+}
+
 // A region that scrolls must be reachable by keyboard (WCAG 2.1.1).
-for (const el of document.querySelectorAll(".prose table, .prose pre")) {
+for (const el of document.querySelectorAll(".prose table, pre, math[display=block]")) {
   if (el.scrollWidth > el.clientWidth + 1 && !el.hasAttribute("tabindex")) el.tabIndex = 0;
 }
