@@ -74,7 +74,10 @@ pub fn load(opts: &Options) -> (Option<Loaded>, Report) {
     let (content, problems) = Content::load(&opts.root, drafts);
     report.extend(problems);
     let templates = match Layers::resolve(&opts.root, &config.theme) {
-        Ok(layers) => match Templates::load(layers) {
+        Ok(layers) => match {
+            report.extend(render::output_paths::check(&content, &layers));
+            Templates::load(layers)
+        } {
             Ok(t) => Some(t),
             Err(ds) => {
                 report.extend(ds);

@@ -232,3 +232,54 @@ fn tags_differing_in_case_share_one_listing() {
     assert!(listing.contains(">One<") && listing.contains(">Three<"), "{listing}");
     assert_eq!(f.read("public/tags/index.html").matches("/tags/basics/").count(), 1);
 }
+
+#[test]
+fn a_slug_that_needs_a_sections_index_file_as_a_folder() {
+    assert_fails(
+        |f| f.write("content/guides/three.md", "---\ntitle: Three\nslug: index.html\n---\nText.\n"),
+        "content/guides/three.md",
+        Some(3),
+        "guides/index.html is a file of content/guides/_index.md",
+    );
+}
+
+#[test]
+fn an_alias_over_a_theme_file() {
+    let err = assert_fails(
+        |f| f.write("content/guides/three.md", "---\ntitle: Three\naliases: [/quiz.js]\n---\nText.\n"),
+        "content/guides/three.md",
+        Some(3),
+        "quiz.js is a file of the static file",
+    );
+    assert!(err.contains("the alias /quiz.js"), "{err}");
+}
+
+#[test]
+fn an_alias_over_the_output_marker() {
+    assert_fails(
+        |f| f.write("content/guides/three.md", "---\ntitle: Three\naliases: [/.tandem-output]\n---\nText.\n"),
+        "content/guides/three.md",
+        Some(3),
+        ".tandem-output is a file of tandem's own output marker",
+    );
+}
+
+#[test]
+fn a_static_file_named_like_a_section() {
+    assert_fails(
+        |f| f.write("static/guides", "not a folder"),
+        "static/guides",
+        None,
+        "needs a folder of that name",
+    );
+}
+
+#[test]
+fn a_static_file_over_a_generated_one() {
+    assert_fails(
+        |f| f.write("static/sitemap.xml", "<x/>"),
+        "static/sitemap.xml",
+        None,
+        "writes sitemap.xml, which tandem's own site file writes too",
+    );
+}

@@ -8,6 +8,7 @@
 //! static files: one module each, listed in one table). [`rendering`] keeps what a build learned
 //! so that the dev server can re-render one page.
 
+pub mod output_paths;
 mod pages;
 mod quizzes;
 mod rendering;
