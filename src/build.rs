@@ -74,16 +74,16 @@ pub fn load(opts: &Options) -> (Option<Loaded>, Report) {
     let (content, problems) = Content::load(&opts.root, drafts);
     report.extend(problems);
     let templates = match Layers::resolve(&opts.root, &config.theme) {
-        Ok(layers) => match {
+        Ok(layers) => {
             report.extend(render::output_paths::check(&content, &layers));
-            Templates::load(layers)
-        } {
-            Ok(t) => Some(t),
-            Err(ds) => {
-                report.extend(ds);
-                None
+            match Templates::load(layers) {
+                Ok(t) => Some(t),
+                Err(ds) => {
+                    report.extend(ds);
+                    None
+                }
             }
-        },
+        }
         Err(d) => {
             report.push(d);
             None
