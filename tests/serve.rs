@@ -787,3 +787,49 @@ fn polling_finds_changes_where_file_systems_send_no_events() {
         }
     });
 }
+
+#[test]
+fn pages_with_shortcodes_rerender_alone_and_a_shortcode_template_edit_shows_everywhere() {
+    let f = site();
+    f.write("templates/shortcodes/note.html", "<aside class=\"note\">{{ text }}</aside>");
+    f.write(
+        "content/guides/one.md",
+        "---\ntitle: One\nweight: 1\n---\n## Start here\n\n{{ note(text=\"first\") }}\n\n{% spoiler(summary=\"s\") %}\nBody **one**.\n{% end %}\n",
+    );
+    f.write(
+        "content/more/three.md",
+        "---\ntitle: Three\nweight: 3\n---\n## Start here\n\n{{ note(text=\"third\") }}\n",
+    );
+    let server = Server::start(f.dir.path(), &["--watch"]);
+    server.wait_for_line(|l| l.starts_with("built "), Duration::from_secs(30));
+
+    let before = server.line_count();
+    f.write(
+        "content/guides/one.md",
+        &f.read("content/guides/one.md").replace("Body **one**", "Body **uno**"),
+    );
+    let line = server.wait_for_new_line(before, Duration::from_secs(10));
+    assert!(line.starts_with("rebuilt 1 page in "), "{line}");
+    // Eventually: on a loaded machine the watcher may see the write in two parts.
+    eventually(Duration::from_secs(5), || {
+        let page = server.get("/guides/one/").text();
+        let ok = page.contains("Body <strong>uno</strong>")
+            && page.contains("<aside class=\"note\">first</aside>");
+        if ok { Ok(()) } else { Err(page) }
+    });
+
+    let before = server.line_count();
+    f.write("templates/shortcodes/note.html", "<aside class=\"note changed\">{{ text }}</aside>");
+    let line = server.wait_for_new_line(before, Duration::from_secs(10));
+    assert!(line.starts_with("rebuilt "), "{line}");
+    assert!(!line.starts_with("rebuilt 1 page "), "a shortcode template rebuilds every page: {line}");
+    eventually(Duration::from_secs(5), || {
+        for (url, text) in [("/guides/one/", "first"), ("/more/three/", "third")] {
+            let page = server.get(url).text();
+            if !page.contains(&format!("<aside class=\"note changed\">{text}</aside>")) {
+                return Err(format!("{url} still has the old shortcode"));
+            }
+        }
+        Ok(())
+    });
+}
