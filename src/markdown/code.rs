@@ -9,7 +9,7 @@
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::fmt::Write;
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock, Mutex};
 
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
@@ -106,7 +106,7 @@ impl Transform for Highlight {
                     _ => {}
                 }
             }
-            let html = highlight_block(&code, lang, syntax);
+            let html = cached(&code, lang, syntax);
             out.push((Event::Html(CowStr::from(html)), range.start..end.map_or(range.end, |r| r.end)));
         }
         out
@@ -137,12 +137,66 @@ fn hidden_rust_line(line: &str) -> bool {
     t == "#" || (t.starts_with("# ") && !t.starts_with("##"))
 }
 
+/// Blocks already highlighted in this process, by language and code: courses repeat listings
+/// (mdBook's includes of one file, a snippet shown twice), and `tandem serve` re-renders pages
+/// whose code did not change. The output depends on nothing else. Bounded, so a huge site
+/// cannot grow it without end: past the bounds new blocks are highlighted but not kept.
+static CACHE: LazyLock<Mutex<Cache>> = LazyLock::new(Mutex::default);
+
+#[derive(Default)]
+struct Cache {
+    blocks: HashMap<(String, String), Arc<str>>,
+    bytes: usize,
+}
+
+const CACHE_MAX_BLOCKS: usize = 16_384;
+const CACHE_MAX_BYTES: usize = 32 << 20;
+
+fn cached(code: &str, lang: &str, syntax: &SyntaxReference) -> String {
+    let key = (syntax.name.clone(), code.to_string());
+    if let Some(html) = CACHE.lock().ok().and_then(|c| c.blocks.get(&key).cloned()) {
+        return retag(&html, lang);
+    }
+    let html = highlight_block(code, lang, syntax);
+    if let Ok(mut cache) = CACHE.lock()
+        && cache.blocks.len() < CACHE_MAX_BLOCKS
+        && cache.bytes + html.len() + code.len() < CACHE_MAX_BYTES
+    {
+        cache.bytes += html.len() + code.len();
+        cache.blocks.insert(key, Arc::from(html.as_str()));
+    }
+    html
+}
+
+/// The same block under another name of its language (`rs` for `rust`) keeps the author's name
+/// in its `data-lang` and class.
+fn retag(html: &str, lang: &str) -> String {
+    let Some(rest) = html.strip_prefix("<pre class=\"highlight\" data-lang=\"") else {
+        return html.to_string();
+    };
+    let Some(end) = rest.find('"') else { return html.to_string() };
+    let cached_lang = &rest[..end];
+    let wanted = tag_name(lang);
+    if cached_lang == wanted {
+        return html.to_string();
+    }
+    html.replacen(&format!("data-lang=\"{cached_lang}\""), &format!("data-lang=\"{wanted}\""), 1).replacen(
+        &format!("class=\"language-{cached_lang}\""),
+        &format!("class=\"language-{wanted}\""),
+        1,
+    )
+}
+
+/// A language name as it may stand in an attribute.
+fn tag_name(lang: &str) -> String {
+    lang.chars().filter(|c| c.is_ascii_alphanumeric() || "+-_#".contains(*c)).collect()
+}
+
 /// `<pre>` with one span per coloured token; every line closes the spans it opens.
 fn highlight_block(code: &str, lang: &str, syntax: &SyntaxReference) -> String {
     let is_rust = syntax.name == "Rust";
     let mut html = String::with_capacity(code.len() * 2);
-    let escaped_lang: String =
-        lang.chars().filter(|c| c.is_ascii_alphanumeric() || "+-_#".contains(*c)).collect();
+    let escaped_lang = tag_name(lang);
     let mut state = ParseState::new(syntax);
     let mut stack = ScopeStack::new();
     let mut body = String::with_capacity(code.len() * 2);
@@ -344,6 +398,15 @@ mod tests {
         );
         // Not in other languages: a shell comment is a comment.
         assert!(!highlight("sh", "# comment\n").contains("hl-hidden"));
+    }
+
+    #[test]
+    fn a_cached_block_keeps_the_authors_name_for_its_language() {
+        let rust = find_syntax("rust").unwrap();
+        let first = cached("let x = 1;\n", "rust", rust);
+        let again = cached("let x = 1;\n", "rs", rust);
+        assert!(first.contains("data-lang=\"rust\"") && again.contains("data-lang=\"rs\""), "{again}");
+        assert_eq!(first.replace("rust", "rs"), again);
     }
 
     #[test]
