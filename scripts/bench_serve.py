@@ -38,7 +38,7 @@ def read_until(sock, buf, needle, deadline):
 
 def get(addr, path):
     with socket.create_connection(addr, timeout=10) as s:
-        s.sendall(f"GET {path} HTTP/1.1\r\nHost: bench\r\nConnection: close\r\n\r\n".encode())
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n".encode())
         data = b""
         while True:
             chunk = s.recv(1 << 20)
@@ -74,7 +74,7 @@ def main():
         print(f"initial build: {built}", file=sys.stderr)
 
         events = socket.create_connection(addr, timeout=10)
-        events.sendall(b"GET /__tandem/events HTTP/1.1\r\nHost: bench\r\n\r\n")
+        events.sendall(b"GET /__tandem/events HTTP/1.1\r\nHost: localhost\r\n\r\n")
         buf = read_until(events, b"", b"event: hello", time.monotonic() + 30)
 
         times = []

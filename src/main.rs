@@ -67,6 +67,10 @@ enum Command {
         /// Include pages with `draft: true`
         #[arg(long)]
         drafts: bool,
+        /// Also answer requests for this host name (repeatable); by default only localhost,
+        /// loopback addresses and the --bind address are answered, against DNS rebinding
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_hosts: Vec<String>,
     },
     /// Create a new site in DIR that builds as it is
     Init {
@@ -126,8 +130,17 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Command::Serve { site, watch, poll, port, bind, open, drafts } => {
-            let opts = tandem::serve::Options { root: site.root, bind, port, watch, poll, open, drafts };
+        Command::Serve { site, watch, poll, port, bind, open, drafts, allow_hosts } => {
+            let opts = tandem::serve::Options {
+                root: site.root,
+                bind,
+                port,
+                watch,
+                poll,
+                open,
+                drafts,
+                allow_hosts,
+            };
             match tandem::serve::run(opts) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(message) => {

@@ -356,8 +356,11 @@ fn no_request_reads_outside_the_output() {
     ];
     for target in &targets {
         for request in [
-            format!("GET {target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-            format!("GET http://{}{target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", server.addr),
+            format!("GET {target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"),
+            format!(
+                "GET http://{}{target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
+                server.addr
+            ),
         ] {
             let r = raw_request(&server.addr, &request);
             let text = r.text();
@@ -716,7 +719,7 @@ fn requests_during_rebuilds_get_whole_pages() {
                 {
                     let r = raw_request(
                         &addr,
-                        "GET /guides/one/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+                        "GET /guides/one/ HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n",
                     );
                     assert_eq!(r.status, 200);
                     let body = strip_injected(&r.body);
@@ -831,5 +834,115 @@ fn pages_with_shortcodes_rerender_alone_and_a_shortcode_template_edit_shows_ever
             }
         }
         Ok(())
+    });
+}
+
+/// A request with `Host: host` (and the whole request line as given).
+fn request_with_host(server: &Server, target: &str, host: Option<&str>) -> Response {
+    let host_line = host.map_or(String::new(), |h| format!("Host: {h}\r\n"));
+    raw_request(&server.addr, &format!("GET {target} HTTP/1.1\r\n{host_line}Connection: close\r\n\r\n"))
+}
+
+#[test]
+fn only_own_host_names_are_answered_against_dns_rebinding() {
+    let f = site();
+    let server = Server::start(f.dir.path(), &["--watch", "--allow-host", "Docs.Test"]);
+    server.wait_for_line(|l| l.starts_with("built "), Duration::from_secs(30));
+    let port = server.addr.rsplit(':').next().unwrap().to_string();
+
+    for path in ["/", "/guides/one/", "/__tandem/files", "/__tandem/live.js", "/__tandem/events", "/nope"] {
+        let r = request_with_host(&server, path, Some(&format!("evil.example:{port}")));
+        assert_eq!(r.status, 403, "{path}: {}", r.headers);
+        let page = r.text();
+        assert!(page.contains("--allow-host evil.example</code>"), "says how to allow it: {page}");
+        assert!(!page.contains("One") && !page.contains("guides/"), "no site content: {page}");
+    }
+    let attack = request_with_host(&server, "/", Some("<script>x</script>"));
+    assert_eq!(attack.status, 403);
+    assert!(attack.text().contains("&lt;script&gt;") && !attack.text().contains("<script>x"), "escaped");
+    let absolute = request_with_host(&server, "http://evil.example/guides/one/", Some(&server.addr));
+    assert_eq!(absolute.status, 403, "an absolute-form target's authority is the host");
+    assert_eq!(request_with_host(&server, "/", None).status, 400, "HTTP/1.1 needs a Host");
+
+    for own in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        "docs.test".to_string(),
+        format!("DOCS.test:{port}"),
+    ] {
+        let r = request_with_host(&server, "/guides/one/", Some(&own));
+        assert_eq!(r.status, 200, "{own}: {}", r.headers);
+        assert!(r.text().contains("Start here"), "{own}");
+    }
+}
+
+/// Reads from `stream` until the server closes it; how long that took, or `None` after `limit`.
+fn time_until_closed(stream: &mut TcpStream, limit: Duration) -> Option<Duration> {
+    let started = Instant::now();
+    stream.set_read_timeout(Some(Duration::from_millis(250))).unwrap();
+    let mut buf = [0u8; 4096];
+    while started.elapsed() < limit {
+        match stream.read(&mut buf) {
+            Ok(0) => return Some(started.elapsed()),
+            Ok(_) => {}
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {}
+            Err(_) => return Some(started.elapsed()), // reset: closed too
+        }
+    }
+    None
+}
+
+#[test]
+fn idle_and_half_sent_requests_are_closed_after_the_header_timeout() {
+    let f = site();
+    let server = Server::start(f.dir.path(), &[]);
+    server.wait_for_line(|l| l.starts_with("built "), Duration::from_secs(30));
+    // The server's timeout is 10 s; allow for a loaded machine, but not for "never".
+    let limit = Duration::from_secs(30);
+
+    let mut silent = TcpStream::connect(&server.addr).unwrap();
+    let mut half = TcpStream::connect(&server.addr).unwrap();
+    write!(half, "GET / HTTP/1.1\r\nHost: {}\r\nX-Slow: ", server.addr).unwrap();
+    let mut kept_alive = TcpStream::connect(&server.addr).unwrap();
+    write!(kept_alive, "GET /style.css HTTP/1.1\r\nHost: {}\r\n\r\n", server.addr).unwrap();
+
+    let waiters: Vec<_> = [silent.try_clone(), half.try_clone(), kept_alive.try_clone()]
+        .into_iter()
+        .map(|s| {
+            let mut s = s.unwrap();
+            std::thread::spawn(move || time_until_closed(&mut s, limit))
+        })
+        .collect();
+    let closed: Vec<_> = waiters.into_iter().map(|w| w.join().unwrap()).collect();
+    for (what, after) in
+        ["a silent connection", "a half-sent request", "an idle kept-alive connection"].iter().zip(&closed)
+    {
+        let after = after.unwrap_or_else(|| panic!("{what} was still open after {limit:?}"));
+        assert!(after >= Duration::from_secs(5), "{what} closed too soon, after {after:?}");
+    }
+    assert_eq!(server.get("/").status, 200, "the server carries on");
+}
+
+#[test]
+fn serve_without_content_shows_the_error_and_recovers() {
+    let f = site();
+    std::fs::remove_dir_all(f.path("content")).unwrap();
+    let server = Server::start(f.dir.path(), &["--watch"]);
+    let line = server.wait_for_line(|l| l.starts_with("built "), Duration::from_secs(30));
+    assert!(line.contains("still serving"), "{line}");
+    let page = server.get("/");
+    assert_eq!(page.status, 500);
+    assert!(page.text().contains("the site has no content/ folder"), "{}", page.text());
+    assert!(!server.stderr.lock().unwrap().contains("panicked"), "{}", server.stderr.lock().unwrap());
+
+    f.write("content/_index.md", "---\ntitle: Home\n---\nBack again.\n");
+    eventually(Duration::from_secs(15), || {
+        let home = server.get("/");
+        if home.status == 200 && home.text().contains("Back again.") {
+            Ok(())
+        } else {
+            Err(format!("not rebuilt: {} {}", home.status, home.text()))
+        }
     });
 }

@@ -10,6 +10,7 @@
 //! The site is built with the served address as its `base_url`, so what is served is exactly what
 //! `tandem build --base-url http://ADDR:PORT` writes, plus the injected script.
 
+pub mod hosts;
 pub mod http;
 pub mod output;
 pub mod rebuild;
@@ -20,6 +21,7 @@ use std::net::{IpAddr, SocketAddr, TcpListener};
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use axum::response::sse::Event;
 use tokio::sync::broadcast;
@@ -43,6 +45,8 @@ pub struct Options {
     pub poll: bool,
     pub open: bool,
     pub drafts: bool,
+    /// Further `Host` names to answer for (`--allow-host`), besides localhost and our addresses.
+    pub allow_hosts: Vec<String>,
 }
 
 /// What open pages are told.
@@ -121,8 +125,41 @@ pub fn run(opts: Options) -> Result<(), String> {
         listener.set_nonblocking(true).map_err(|e| format!("cannot start the server: {e}"))?;
         let listener = tokio::net::TcpListener::from_std(listener)
             .map_err(|e| format!("cannot start the server: {e}"))?;
-        axum::serve(listener, http::router(state)).await.map_err(|e| format!("the server stopped: {e}"))
+        let allowed = hosts::AllowedHosts::new(opts.bind, &opts.allow_hosts);
+        let app = http::router(state).layer(axum::middleware::from_fn_with_state(allowed, hosts::check_host));
+        serve_connections(listener, app).await;
+        Ok(())
     })
+}
+
+/// How long a client may take to send a request's head, counted from when the server starts
+/// waiting for it (a new connection, or the end of the last response on a kept-alive one): an
+/// idle or half-sent request is closed after this, so it cannot hold a connection forever.
+pub const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Accepts connections for ever, each served over HTTP/1.1 with [`HEADER_READ_TIMEOUT`].
+/// (`axum::serve` sets no timer, so hyper's header timeout never runs under it.)
+async fn serve_connections(listener: tokio::net::TcpListener, app: axum::Router) {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            // Out of file descriptors, or a connection reset before it was accepted: the
+            // listener itself is fine, so wait a moment and carry on.
+            Err(_) => {
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            // A connection's error (a client gone, a timeout) ends that connection only.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .timer(hyper_util::rt::TokioTimer::new())
+                .header_read_timeout(HEADER_READ_TIMEOUT)
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+        });
+    }
 }
 
 /// The first build, then one rebuild per batch of changes, for as long as the watcher runs.
