@@ -107,3 +107,21 @@ fn base_url_must_be_an_http_url_or_a_path() {
     );
     assert!(f.read("public/guides/one/index.html").contains("href=\"/guide/guides/two/"));
 }
+
+#[test]
+fn a_quiz_description_is_plain_text_wherever_it_shows() {
+    let f = Fixture::new();
+    f.write(
+        "content/quizzes/check.yaml",
+        "title: Check\ndescription: <b>Bold</b> *claims* & \"quotes\"\nmode: knowledge\nquestions:\n  - type: truefalse\n    prompt: Yes?\n    answer: true\n",
+    );
+    assert_eq!(f.build().code, 0);
+    let escaped = "&lt;b&gt;Bold&lt;&#x2F;b&gt; *claims* &amp; &quot;quotes&quot;";
+    let quiz_page = f.read("public/quizzes/check/index.html");
+    let listing = f.read("public/quizzes/index.html");
+    for (what, html) in [("the quiz", &quiz_page), ("the listing", &listing)] {
+        assert!(!html.contains("<b>Bold</b>") && !html.contains("<em>claims</em>"), "{what}: {html}");
+        let shown = html.replace("&#x2F;", "/").replace("&#47;", "/");
+        assert!(shown.contains(&escaped.replace("&#x2F;", "/")), "{what} shows it as written: {html}");
+    }
+}

@@ -104,7 +104,11 @@ pub fn view(
         mode: quiz.mode.name(),
         display: quiz.display,
         page_url: page_url.to_string(),
-        description_html: quiz.description.as_ref().map_or_else(String::new, |m| md(&m.text, true)),
+        // Plain text, as in every other place it shows (listings, search, the meta description).
+        description_html: quiz
+            .description
+            .as_ref()
+            .map_or_else(String::new, |m| super::kinds::text::escape_html(&m.text)),
         intro_html: block(&quiz.intro),
         disclaimer_html: block(&quiz.disclaimer),
         pass: quiz.mode.pass(),
@@ -167,7 +171,7 @@ mod tests {
             view(&quiz(include_str!("fixtures/knowledge-basics.yaml")), "/quizzes/basics/", &md, &link);
         assert_eq!((view.mode, view.display, view.pass), ("knowledge", Display::Step, Some(70.0)));
         assert_eq!(view.page_url, "/quizzes/basics/");
-        assert_eq!(view.description_html, "<i>Five minutes on what boundaries are, and are not.</i>");
+        assert_eq!(view.description_html, "Five minutes on what boundaries are, and are not.");
         assert!(view.intro_html.starts_with("<p>Check what"), "{}", view.intro_html);
         assert_eq!(view.disclaimer_html, "");
         assert!(view.data_json.starts_with('{') && !view.data_json.contains('<'));
