@@ -74,7 +74,8 @@ pub fn load(opts: &Options) -> (Option<Loaded>, Report) {
     let (content, problems) = Content::load(&opts.root, drafts);
     report.extend(problems);
     let templates = match Layers::resolve(&opts.root, &config.theme) {
-        Ok(layers) => {
+        Ok(mut layers) => {
+            report.extend(std::mem::take(&mut layers.warnings));
             report.extend(render::output_paths::check(&content, &layers));
             match Templates::load(layers) {
                 Ok(t) => Some(t),

@@ -124,6 +124,10 @@ impl Content {
         let mut files = Vec::new();
         for entry in walkdir::WalkDir::new(&content_dir).sort_by_file_name() {
             match entry {
+                Ok(e) if e.path_is_symlink() && !is_hidden(e.path()) => {
+                    let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                    diagnostics.push(crate::theme::symlink_skipped(rel));
+                }
                 Ok(e) if e.file_type().is_file() && !is_hidden(e.path()) => files.push(e.into_path()),
                 Ok(_) => {}
                 Err(e) => diagnostics.push(Diagnostic::error(CONTENT_DIR, format!("cannot read: {e}"))),

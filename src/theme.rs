@@ -44,6 +44,8 @@ impl ThemeFile {
 pub struct Layers {
     pub templates: BTreeMap<String, ThemeFile>,
     pub statics: BTreeMap<String, ThemeFile>,
+    /// Symbolic links found (and skipped) in the theme's, `templates/` and `static/` folders.
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Layers {
@@ -58,14 +60,29 @@ impl Layers {
         let theme_dir = root.join("themes").join(theme);
         if theme_dir.is_dir() {
             let display = PathBuf::from("themes").join(theme);
-            add_disk(&theme_dir.join("templates"), &display.join("templates"), &mut layers.templates);
-            add_disk(&theme_dir.join("static"), &display.join("static"), &mut layers.statics);
+            add_disk(
+                &theme_dir.join("templates"),
+                &display.join("templates"),
+                &mut layers.templates,
+                &mut layers.warnings,
+            );
+            add_disk(
+                &theme_dir.join("static"),
+                &display.join("static"),
+                &mut layers.statics,
+                &mut layers.warnings,
+            );
         } else if theme != DEFAULT_THEME_NAME {
             return Err(Diagnostic::error("site.toml", format!("the theme `{theme}` is not in themes/"))
                 .with_hint(format!("create themes/{theme}/templates/, or set `theme = \"default\"`")));
         }
-        add_disk(&root.join("templates"), Path::new("templates"), &mut layers.templates);
-        add_disk(&root.join("static"), Path::new("static"), &mut layers.statics);
+        add_disk(
+            &root.join("templates"),
+            Path::new("templates"),
+            &mut layers.templates,
+            &mut layers.warnings,
+        );
+        add_disk(&root.join("static"), Path::new("static"), &mut layers.statics, &mut layers.warnings);
         Ok(layers)
     }
 }
@@ -89,11 +106,21 @@ fn add_embedded(theme: &'static Dir<'static>, sub: &str, into: &mut BTreeMap<Str
     }
 }
 
-fn add_disk(dir: &Path, display: &Path, into: &mut BTreeMap<String, ThemeFile>) {
+fn add_disk(
+    dir: &Path,
+    display: &Path,
+    into: &mut BTreeMap<String, ThemeFile>,
+    warnings: &mut Vec<Diagnostic>,
+) {
     if !dir.is_dir() {
         return;
     }
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name().into_iter().flatten() {
+        if entry.path_is_symlink() && !crate::content::is_hidden(entry.path()) {
+            let rel = entry.path().strip_prefix(dir).unwrap_or(entry.path());
+            warnings.push(symlink_skipped(&display.join(rel)));
+            continue;
+        }
         if !entry.file_type().is_file() || crate::content::is_hidden(entry.path()) {
             continue;
         }
@@ -103,6 +130,13 @@ fn add_disk(dir: &Path, display: &Path, into: &mut BTreeMap<String, ThemeFile>) 
             ThemeFile { display: display.join(rel), origin: Origin::Disk(entry.path().to_path_buf()) },
         );
     }
+}
+
+/// tandem reads no symbolic link under content/, templates/, static/ or a theme: following one
+/// could pull files from anywhere on the machine into a published site, or loop for ever.
+pub fn symlink_skipped(link: &Path) -> Diagnostic {
+    Diagnostic::warning(link, "this is a symbolic link, so tandem skips it")
+        .with_hint("tandem does not follow links (they could reach outside the site); copy or move the file or folder here instead")
 }
 
 fn slash_path(p: &Path) -> String {
@@ -123,6 +157,24 @@ mod tests {
         assert_eq!(page.display, PathBuf::from("templates/page.html"));
         assert_eq!(page.read().unwrap(), b"mine");
         assert!(matches!(layers.templates["base.html"].origin, Origin::Embedded(_)));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symbolic_links_are_skipped_with_a_warning_naming_them() {
+        let root = tempfile::tempdir().unwrap();
+        let outside = tempfile::tempdir().unwrap();
+        std::fs::write(outside.path().join("secret.txt"), "secret").unwrap();
+        std::fs::create_dir_all(root.path().join("static")).unwrap();
+        std::fs::write(root.path().join("static/real.css"), "a {}").unwrap();
+        std::os::unix::fs::symlink(outside.path().join("secret.txt"), root.path().join("static/leak.txt"))
+            .unwrap();
+        std::os::unix::fs::symlink(outside.path(), root.path().join("static/dir")).unwrap();
+        let layers = Layers::resolve(root.path(), "default").unwrap();
+        assert!(layers.statics.contains_key("real.css"));
+        assert!(!layers.statics.keys().any(|k| k.contains("leak") || k.starts_with("dir/")));
+        let named: Vec<_> = layers.warnings.iter().map(|w| w.file.display().to_string()).collect();
+        assert_eq!(named, ["static/dir", "static/leak.txt"]);
     }
 
     #[test]

@@ -125,3 +125,30 @@ fn a_quiz_description_is_plain_text_wherever_it_shows() {
         assert!(shown.contains(&escaped.replace("&#x2F;", "/")), "{what} shows it as written: {html}");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn symbolic_links_are_skipped_with_a_warning_that_names_them() {
+    let f = Fixture::new();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.md"), "---\ntitle: Secret\n---\nsecret\n").unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), f.path("content/guides/linked.md")).unwrap();
+    std::fs::create_dir_all(f.path("static")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), f.path("static/elsewhere")).unwrap();
+    std::fs::create_dir_all(f.path("templates")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("secret.md"), f.path("templates/page.html")).unwrap();
+    let run = f.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stderr.matches("this is a symbolic link, so tandem skips it").count(),
+        3,
+        "{}",
+        run.stderr
+    );
+    for link in ["content/guides/linked.md", "static/elsewhere", "templates/page.html"] {
+        assert!(run.stderr.contains(&format!("--> {link}")), "names {link}: {}", run.stderr);
+    }
+    assert!(run.stderr.contains("3 warnings"), "{}", run.stderr);
+    assert!(!f.path("public/guides/linked").exists() && !f.path("public/elsewhere").exists());
+    assert!(!f.read("public/guides/one/index.html").contains("secret"));
+}
