@@ -94,8 +94,7 @@ impl Config {
         let mut config: Config = toml::from_str(source).map_err(|e| {
             let message = e.message().to_string();
             if crate::nesting::is_toml_depth_error(&message) {
-                let d =
-                    Diagnostic::error(CONFIG_FILE, TooDeep::message("site.toml")).with_hint(TooDeep::HINT);
+                let d = Diagnostic::error(CONFIG_FILE, TooDeep::toml_message()).with_hint(TooDeep::HINT);
                 return match e.span().map(|s| s.start).or_else(|| crate::nesting::deepest_toml_key(source)) {
                     Some(at) => d.at_offset(source, at, 1),
                     None => d,

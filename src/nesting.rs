@@ -26,9 +26,18 @@ pub struct TooDeep {
     pub offset: usize,
 }
 
+/// Nesting levels the `toml` crate reads in `site.toml` before it refuses (its own limit).
+pub const TOML_MAX_DEPTH: usize = 80;
+
 impl TooDeep {
     pub fn message(what: &str) -> String {
         format!("{what} is nested too deeply (more than {MAX_DEPTH} levels of lists and maps)")
+    }
+
+    pub fn toml_message() -> String {
+        format!(
+            "site.toml is nested too deeply (more than {TOML_MAX_DEPTH} levels of tables, arrays and dotted keys)"
+        )
     }
 
     pub const HINT: &str = "flatten the data: no quiz, front matter or site.toml needs that many levels";
