@@ -6,6 +6,7 @@ cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v node >/dev/null || need_apt+=(nodejs npm)
+command -v python3 >/dev/null || need_apt+=(python3)
 if [ -f package.json ]; then
   command -v chromium >/dev/null || need_apt+=(chromium)
   command -v java >/dev/null || need_apt+=(default-jre-headless)
@@ -18,7 +19,13 @@ if [ -f package-lock.json ] && ! [ -d node_modules ] ; then
   npm ci --no-audit --no-fund --silent
 fi
 
+# Includes the short fuzzing run, tests/fuzz.rs (TANDEM_FUZZ_SECONDS per target, 12 by default;
+# scripts/fuzz.sh runs a long one).
 cargo test --locked
+
+# The dev server under 50 concurrent connections while files change (scripts/load_test.py; run it
+# without --short for the long version).
+TANDEM_BIN="${CARGO_TARGET_DIR:-$PWD/target}/debug/tandem" python3 scripts/load_test.py --short
 
 # Node suites skip a test when a dependency is missing; here everything is installed, so a skip
 # means something is broken and fails the run.
