@@ -10,6 +10,7 @@ mod callouts;
 mod code;
 mod headings;
 mod links;
+mod literal_html;
 mod math;
 pub mod shortcodes;
 
@@ -118,6 +119,7 @@ pub trait Transform: Sync {
 /// shortcode's or callout's HTML never takes an id.
 pub const STEPS: &[&dyn Transform] = &[
     &shortcodes::Place,
+    &literal_html::LiteralHtml,
     &callouts::Callouts,
     &math::Math,
     &code::Highlight,
@@ -259,6 +261,23 @@ mod tests {
         let text = format!("---\ntitle: T\n---\n{body}");
         let doc = Document { path: Path::new("content/a.md"), text: &text, body_start: 17 };
         render(&doc, &MarkdownConfig::default(), &Fixture)
+    }
+
+    #[test]
+    fn smart_punctuation_leaves_code_in_raw_html_alone() {
+        let r = md(
+            "Run <script>var a = 'x' -- 1;</script> or <CODE class=k>it's \"q\"...</CODE>, <kbd>'</kbd>.\n\n<span title='t'>It's</span> -- \"prose\"\n",
+        );
+        assert!(r.html.contains("<script>var a = 'x' -- 1;</script>"), "{}", r.html);
+        assert!(r.html.contains("<CODE class=k>it's \"q\"...</CODE>"), "{}", r.html);
+        assert!(r.html.contains("<kbd>'</kbd>"), "{}", r.html);
+        assert!(r.html.contains("<span title='t'>It’s</span> – “prose”"), "prose still gets it: {}", r.html);
+        let block = md("<pre>\n'a'\n</pre>\n\n<div>\n\n'b' <code>'c'</code>\n\n</div>\n");
+        assert!(
+            block.html.contains("<pre>\n'a'\n</pre>") && block.html.contains("‘b’ <code>'c'</code>"),
+            "{}",
+            block.html
+        );
     }
 
     #[test]
