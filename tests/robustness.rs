@@ -152,3 +152,21 @@ fn symbolic_links_are_skipped_with_a_warning_that_names_them() {
     assert!(!f.path("public/guides/linked").exists() && !f.path("public/elsewhere").exists());
     assert!(!f.read("public/guides/one/index.html").contains("secret"));
 }
+
+#[test]
+fn a_section_page_lists_its_subsections_one_level_deep() {
+    // Each section page used to carry its whole subtree, so a chain of nested folders cost
+    // depth² URLs per page; `nav` has the whole tree for a theme that wants it.
+    let f = Fixture::new();
+    f.write(
+        "templates/section.html",
+        "{% for s in section.subsections %}{{ s.title }}:{{ s.pages | length }}:{{ s.subsections | length }};{% endfor %}",
+    );
+    f.write("content/guides/deeper/_index.md", "---\ntitle: Deeper\n---\n");
+    f.write("content/guides/deeper/page.md", "---\ntitle: P\n---\nx\n");
+    f.write("content/guides/deeper/deepest/_index.md", "---\ntitle: Deepest\n---\n");
+    let run = f.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(f.read("public/guides/index.html"), "Deeper:1:0;");
+    assert_eq!(f.read("public/guides/deeper/index.html"), "Deepest:0:0;");
+}

@@ -113,6 +113,19 @@ impl<'a> Site<'a> {
         }
     }
 
+    /// A section with its own pages but not its subsections' trees: what a section page lists.
+    /// (Each section page serializing its whole subtree made deep folders cost depth² × URL
+    /// length per page: a chain of 1,000 nested sections took seconds of URL building alone.)
+    fn nav_one_level(&self, section: SectionId) -> NavSection<'a> {
+        let s = &self.content.sections[section];
+        NavSection {
+            title: &s.meta.title,
+            url: self.url(&s.path),
+            pages: s.pages.iter().map(|&p| self.summary(p)).collect(),
+            subsections: Vec::new(),
+        }
+    }
+
     fn breadcrumbs(&self, section: SectionId) -> Vec<Link> {
         self.content
             .ancestors(section)

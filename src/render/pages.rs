@@ -117,7 +117,7 @@ pub(super) fn render_section(
         toc,
         extra: &section.meta.extra,
         pages: section.pages.iter().map(|&p| site.summary(p)).collect(),
-        subsections: section.subsections.iter().map(|&s| site.nav(s)).collect(),
+        subsections: section.subsections.iter().map(|&s| site.nav_one_level(s)).collect(),
     };
     let template = match (&section.meta.template, section.parent) {
         (Some(t), _) => t.as_str(),
