@@ -3,12 +3,14 @@
 //! The pipeline runs one way: [`config`] and [`content`] load the site, [`quiz`] parses and proves
 //! quizzes, [`markdown`] and [`render`] turn them into HTML through the [`theme`]'s templates, and
 //! [`build`] writes the output atomically (or, for `tandem check`, nowhere). [`serve`] keeps it in
-//! memory instead, serves it and rebuilds on every change. [`init`] scaffolds a new site.
+//! memory instead, serves it and rebuilds on every change. [`init`] scaffolds a new site, and
+//! [`import`] makes one from an mdBook book.
 
 pub mod build;
 pub mod config;
 pub mod content;
 pub mod diagnostic;
+pub mod import;
 pub mod init;
 pub mod markdown;
 pub mod nesting;

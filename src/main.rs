@@ -79,6 +79,24 @@ enum Command {
         #[command(flatten)]
         site: SiteArgs,
     },
+    /// Make a new site from a book written for another tool
+    Import {
+        #[command(subcommand)]
+        from: ImportFrom,
+    },
+}
+
+#[derive(Subcommand)]
+enum ImportFrom {
+    /// An mdBook book, mdbook-quiz quizzes included; BOOK is only read
+    Mdbook {
+        /// The book's folder (the one with book.toml)
+        book: PathBuf,
+        /// The folder for the new site (it must not exist, or be empty)
+        new_site: PathBuf,
+        #[command(flatten)]
+        site: SiteArgs,
+    },
 }
 
 #[derive(Args)]
@@ -145,6 +163,29 @@ fn main() -> ExitCode {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(message) => {
                     eprintln!("error: {message}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Import { from: ImportFrom::Mdbook { book, new_site, site } } => {
+            let color = std::io::stderr().is_terminal();
+            match tandem::import::import_mdbook(&site.root.join(book), &site.root.join(new_site)) {
+                Ok(imported) => {
+                    eprint!("{}", imported.render_problems(color));
+                    print!("{}", imported.render_summary());
+                    if imported.report.has_errors() {
+                        eprintln!(
+                            "the site was written, with a note in the page where each error is; see {}",
+                            tandem::import::REPORT_FILE
+                        );
+                        ExitCode::from(1)
+                    } else {
+                        ExitCode::SUCCESS
+                    }
+                }
+                Err(d) => {
+                    eprint!("{}", d.render(color));
+                    eprintln!("\nnothing was written");
                     ExitCode::from(1)
                 }
             }
