@@ -709,7 +709,7 @@ impl Plan {
             .unwrap_or_default()
             .into_iter()
             .map(|p| p.strip_prefix("static").map(Path::to_path_buf).unwrap_or(p))
-            .chain(crate::content::GENERATED_FILES.iter().map(PathBuf::from))
+            .chain(crate::render::site_files::reserved_files().chain(["index.html"]).map(PathBuf::from))
             .collect();
         let output_pages: HashSet<PathBuf> = self
             .pages
