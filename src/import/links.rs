@@ -83,10 +83,15 @@ fn same_title(a: &str, b: &str) -> bool {
     norm(a) == norm(b)
 }
 
-/// Reads the chapter `text`, whose SUMMARY title is `title`.
-pub fn scan(text: &str, title: &str) -> Scan {
+/// Reads the chapter `text`, whose SUMMARY title is `title`. `smart_punctuation` as the book
+/// renders (it changes heading text, so ids: `A -- B` is `a--b` with it, `a----b` without).
+pub fn scan(text: &str, title: &str, smart_punctuation: bool) -> Scan {
     let mut scan = Scan::default();
-    let parser = Parser::new_ext(text, options());
+    let mut opts = options();
+    if smart_punctuation {
+        opts |= Options::ENABLE_SMART_PUNCTUATION;
+    }
+    let parser = Parser::new_ext(text, opts);
     for (_, def) in parser.reference_definitions().iter() {
         let span = def.span.clone();
         let src = &text[span.clone()];
@@ -345,12 +350,15 @@ mod tests {
         assert_eq!(mdbook_id("Using Box<T> to Point"), "using-boxt-to-point");
         assert_eq!(mdbook_id("A & B"), "a--b");
         assert_eq!(mdbook_id("Rust's `match`"), "rusts-match");
+        let dashes = |smart| scan("## A -- B\n", "T", smart).anchors.into_iter().collect::<Vec<_>>();
+        assert_eq!(dashes(false), ["a----b"]);
+        assert_eq!(dashes(true), ["a--b"]);
     }
 
     #[test]
     fn headings_keep_mdbooks_ids_and_the_title_heading_goes() {
         let text = "# Intro\n\n## Using `Box<T>`\n\n## Plain\n\nSetext A & B\n---\n\n## Closed ##\n";
-        let s = scan(text, "Intro");
+        let s = scan(text, "Intro", false);
         assert_eq!(s.title_anchor.as_deref(), Some("intro"));
         let out = apply(text, s.edits);
         assert_eq!(
@@ -365,7 +373,7 @@ mod tests {
     #[test]
     fn references_are_located_in_the_source() {
         let text = "See [a](a.md#x \"t\") and ![i](<img/b c.png>), [r][ref].\n\n[ref]: other.html#y\n\n<img src=\"x.svg\" id=\"fig\">\n\n```\n[not](code.md)\n```\n";
-        let s = scan(text, "T");
+        let s = scan(text, "T", false);
         let dests: Vec<(&str, &str)> =
             s.references.iter().map(|r| (r.dest.as_str(), &text[r.dest_range.clone()])).collect();
         assert_eq!(

@@ -397,6 +397,7 @@ struct Plan {
     /// Raw chapter texts (relative to the book), for finding preprocessor syntax.
     raw_sources: Vec<(PathBuf, String)>,
     book_title: String,
+    smart_punctuation: bool,
 }
 
 impl Plan {
@@ -423,6 +424,7 @@ impl Plan {
             quizzes_in_page: HashMap::new(),
             raw_sources: Vec::new(),
             book_title: book_title.clone(),
+            smart_punctuation: book.smart_punctuation(),
         };
         let mut section_slugs: HashSet<String> = [QUIZ_SECTION.to_string(), "tags".to_string()].into();
         let mut page_slugs: Vec<HashSet<String>> = Vec::new();
@@ -545,7 +547,7 @@ impl Plan {
             let with_quizzes =
                 self.embed_quizzes(book_root, &abs, &shown, &text, &expansion.text, index, imported);
             let title = self.pages[index].title.clone();
-            let scan = links::scan(&with_quizzes, &title);
+            let scan = links::scan(&with_quizzes, &title, self.smart_punctuation);
             if let Some(heading) = &scan.kept_heading {
                 imported.left_as_is.push((
                     shown.display().to_string(),
