@@ -102,6 +102,10 @@ fn the_fixture_book_imports_builds_and_checks() {
     assert!(install.contains(r#"src="../../img/ferris.svg""#), "{install}");
     assert!(public.join("img/ferris.svg").is_file());
     assert!(public.join("files/data.csv").is_file());
+    // Text that tandem would take for a shortcode reads as the book wrote it.
+    let contributors = read("going-further/contributors/index.html");
+    assert!(contributors.contains("writes {{ name(arg) }} and {% end %}"), "{contributors}");
+    assert!(contributors.contains("<code>{{ name(arg) }}</code>"), "{contributors}");
 }
 
 #[test]

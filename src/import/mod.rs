@@ -440,7 +440,14 @@ impl Plan {
         let summary_shown = summary_rel.display().to_string();
         for item in &summary.items {
             match item {
-                Item::Part { title, .. } => new_section(&mut plan, title, &mut page_slugs),
+                Item::Part { title, .. } => {
+                    let title = if title.is_empty() {
+                        format!("Part {}", plan.sections.len() + 1)
+                    } else {
+                        title.clone()
+                    };
+                    new_section(&mut plan, &title, &mut page_slugs)
+                }
                 Item::Separator => {}
                 Item::Chapter(chapter) => {
                     let Some(path) = &chapter.path else {
@@ -481,11 +488,16 @@ impl Plan {
                         Placement::Prefix | Placement::Suffix => String::new(),
                     };
                     plan.page_of.insert(source.clone(), plan.pages.len());
+                    let title = if chapter.title.is_empty() {
+                        title_from_file(&source)
+                    } else {
+                        chapter.title.clone()
+                    };
                     plan.pages.push(PagePlan {
                         shown: summary_rel.parent().unwrap_or(Path::new("")).join(&source),
                         raw: String::new(),
                         source,
-                        title: chapter.title.clone(),
+                        title,
                         number,
                         section,
                         slug,
@@ -544,8 +556,17 @@ impl Plan {
                     format!("{{{{#title {title}}}}} was dropped: the page's title is its SUMMARY.md title"),
                 ));
             }
-            let with_quizzes =
-                self.embed_quizzes(book_root, &abs, &shown, &text, &expansion.text, index, imported);
+            let (expanded, escaped) = escape_shortcode_syntax(&expansion.text);
+            if escaped > 0 {
+                imported.left_as_is.push((
+                    shown.display().to_string(),
+                    format!(
+                        "{escaped} piece{} of text that tandem would read as a shortcode call (`{{{{ name(` or `{{% name(`) had its `{{` written as `&#123;`, which reads the same",
+                        plural(escaped)
+                    ),
+                ));
+            }
+            let with_quizzes = self.embed_quizzes(book_root, &abs, &shown, &text, &expanded, index, imported);
             let title = self.pages[index].title.clone();
             let scan = links::scan(&with_quizzes, &title, self.smart_punctuation);
             if let Some(heading) = &scan.kept_heading {
@@ -1244,4 +1265,47 @@ fn write_site(
     }
     std::fs::rename(&staging, site).map_err(|e| fail(&staging, site, e))?;
     Ok(())
+}
+
+/// A title for a chapter whose SUMMARY link has no text: its file name, in words.
+fn title_from_file(source: &Path) -> String {
+    let stem = source.file_stem().unwrap_or_default().to_string_lossy().replace(['-', '_'], " ");
+    let mut chars = stem.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => "Untitled".into(),
+    }
+}
+
+/// Text outside code that tandem's Markdown would take for a shortcode call (`{{ name(…) }}`,
+/// `{% name(…) %}`, `{% end %}`) gets its `{` as the character reference `&#123;`, which renders
+/// the same but is not shortcode syntax. mdBook has no shortcodes, so a book means it as text.
+fn escape_shortcode_syntax(text: &str) -> (String, usize) {
+    if !text.contains("{{") && !text.contains("{%") {
+        return (text.to_string(), 0);
+    }
+    let code = links::code_ranges(text);
+    let mut edits = Vec::new();
+    let mut at = 0;
+    while let Some(i) = text[at..].find('{') {
+        let start = at + i;
+        at = start + 1;
+        let rest = &text[start..];
+        let percent = rest.starts_with("{%");
+        if !(percent || rest.starts_with("{{")) || code.iter().any(|r| r.contains(&start)) {
+            continue;
+        }
+        let after = rest[2..].trim_start();
+        let name_len =
+            after.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '-')).unwrap_or(after.len());
+        if name_len == 0 {
+            continue;
+        }
+        let tail = after[name_len..].trim_start();
+        if tail.starts_with('(') || (percent && &after[..name_len] == "end" && tail.starts_with("%}")) {
+            edits.push((start..start + 1, "&#123;".to_string()));
+        }
+    }
+    let count = edits.len();
+    (links::apply(text, edits), count)
 }
