@@ -42,7 +42,7 @@ fn quiz_files() -> Vec<PathBuf> {
             }
         }
     }
-    assert!(files.len() >= 7, "expected the flagship quizzes and the fixtures, found {files:?}");
+    assert!(files.len() >= 8, "expected the flagship quizzes and the fixtures, found {files:?}");
     files
 }
 
@@ -130,6 +130,58 @@ fn answers(data: &Value, rng: &mut Rng, pick: Pick) -> Value {
                     2 => answer - tolerance - 1.0,
                     _ => answer + rng.below(10) as f64 - 5.0,
                 })
+            }
+            "order" => {
+                let n = q["items"].as_u64().unwrap();
+                let mut positions: Vec<u64> = (1..=n).collect();
+                match pick {
+                    Pick::Lowest => positions.reverse(),
+                    Pick::Highest => {}
+                    Pick::Random => {
+                        for i in (1..positions.len()).rev() {
+                            positions.swap(i, rng.below(i as u64 + 1) as usize);
+                        }
+                    }
+                }
+                json!(positions)
+            }
+            "match" => {
+                let (pairs, answers) = (q["pairs"].as_u64().unwrap(), q["answers"].as_u64().unwrap());
+                json!(
+                    (0..pairs)
+                        .map(|k| match pick {
+                            Pick::Highest => k,
+                            Pick::Lowest => (k + 1) % answers,
+                            Pick::Random if rng.chance(50) => k,
+                            Pick::Random => rng.below(answers),
+                        })
+                        .collect::<Vec<u64>>()
+                )
+            }
+            "cloze" => {
+                let fills: Vec<Value> = q["blanks"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|b| match (b["accept"].as_array(), pick) {
+                        (Some(accept), Pick::Highest) => json!(accept[0]),
+                        (Some(_), Pick::Lowest) => json!("wrong"),
+                        (Some(accept), Pick::Random) => {
+                            let right = accept[rng.below(accept.len() as u64) as usize].as_str().unwrap();
+                            json!(match rng.below(3) {
+                                0 => right.to_string(),
+                                1 => disguised(right, rng),
+                                _ => random_unicode(rng, 5) + "q",
+                            })
+                        }
+                        (None, Pick::Highest) => b["correct"].clone(),
+                        (None, Pick::Lowest) => {
+                            json!((b["correct"].as_u64().unwrap() + 1) % b["options"].as_u64().unwrap())
+                        }
+                        (None, Pick::Random) => json!(rng.below(b["options"].as_u64().unwrap())),
+                    })
+                    .collect();
+                json!(fills)
             }
             other => panic!("unknown question type {other}"),
         };

@@ -1064,9 +1064,77 @@ mod tests {
             QuestionKind::Number(k) => {
                 vec![Some(Answer::Number(k.answer)), Some(Answer::Number(k.answer + k.tolerance + 1.0))]
             }
+            // Every permutation of positions (small in tests).
+            QuestionKind::Order(k) => permutations(k.items.len())
+                .into_iter()
+                .map(|p| Some(Answer::Picks(p.iter().map(|x| (x + 1) as f64).collect())))
+                .collect(),
+            // Every assignment of answers to the left items.
+            QuestionKind::Match(k) => {
+                let (n, m) = (k.pairs.len(), k.pairs.len() + k.distractors.len());
+                (0..m.pow(n as u32))
+                    .map(|mut code| {
+                        let picks = (0..n)
+                            .map(|_| {
+                                let pick = code % m;
+                                code /= m;
+                                pick as f64
+                            })
+                            .collect();
+                        Some(Answer::Picks(picks))
+                    })
+                    .collect()
+            }
+            // Each blank right or wrong.
+            QuestionKind::Cloze(k) => (0..1u32 << k.blanks.len())
+                .map(|mask| {
+                    let fills = k
+                        .blanks
+                        .iter()
+                        .enumerate()
+                        .map(|(b, blank)| {
+                            let right = mask & (1 << b) != 0;
+                            match blank {
+                                crate::quiz::kinds::Blank::Typed { accept } => {
+                                    crate::quiz::answer::Fill::Text(if right {
+                                        accept[0].clone()
+                                    } else {
+                                        "nope".into()
+                                    })
+                                }
+                                crate::quiz::kinds::Blank::Choice { correct, options } => {
+                                    crate::quiz::answer::Fill::Index(if right {
+                                        *correct
+                                    } else {
+                                        (*correct + 1) % options.len()
+                                    }
+                                        as f64)
+                                }
+                            }
+                        })
+                        .collect();
+                    Some(Answer::Blanks(fills))
+                })
+                .collect(),
         };
         if !q.required {
             all.push(None);
+        }
+        all
+    }
+
+    /// Every permutation of `0..n`.
+    fn permutations(n: usize) -> Vec<Vec<usize>> {
+        if n == 0 {
+            return vec![Vec::new()];
+        }
+        let mut all = Vec::new();
+        for p in permutations(n - 1) {
+            for at in 0..=p.len() {
+                let mut q = p.clone();
+                q.insert(at, n - 1);
+                all.push(q);
+            }
         }
         all
     }
@@ -1161,6 +1229,16 @@ questions:
   - { type: truefalse, prompt: P, answer: true, required: false, points: 0.1 }
   - { type: text, prompt: P, accept: [yes] }
   - { type: number, prompt: P, answer: 2, tolerance: 0.5, points: 3 }
+  - { type: order, prompt: P, partial: true, points: 0.7, items: [a, b, c] }
+  - type: match
+    prompt: P
+    partial: true
+    pairs: [{ left: a, right: x }, { left: b, right: y }]
+  - type: cloze
+    prompt: P ___ Q ___
+    partial: true
+    points: 1.3
+    blanks: [{ accept: [x] }, { options: [{ text: a }, { text: b, correct: true }] }]
 ";
         for src in [assessment, knowledge] {
             let (quiz, _) = crate::quiz::parse(std::path::Path::new("t.yaml"), src);

@@ -20,11 +20,24 @@ pub enum Answer {
     Number(f64),
     /// text.
     Text(String),
-    /// multiple: option indices.
+    /// multiple: option indices; order: each item's position; match: each left item's answer
+    /// index; cloze with drop-downs only: each blank's option index.
     Picks(Vec<f64>),
+    /// cloze: per blank, the text typed or the option index picked.
+    Blanks(Vec<Fill>),
     /// Anything else (`null`, an object, a list of strings): never fits a question, so it
     /// counts as no answer instead of making the whole answers object unreadable.
     Unfit(serde_json::Value),
+}
+
+/// What fills one cloze blank.
+#[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
+#[serde(untagged)]
+pub enum Fill {
+    /// A drop-down's option index.
+    Index(f64),
+    /// A typed blank's text.
+    Text(String),
 }
 
 /// `x` as an index below `len`, when it is a whole number in range.

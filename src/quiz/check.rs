@@ -141,10 +141,13 @@ fn misplaced_key_hint(mode: Mode, kind: QuestionType, key: &str) -> String {
         }
         ("dimension" | "weight" | "scale", _) => format!("`{key}` belongs to scale questions"),
         ("partial", Mode::Assessment) => "partial credit is for knowledge quizzes".to_string(),
-        ("partial", _) => "partial credit is for multiple-select questions".to_string(),
+        ("partial", _) => "partial credit is for multiple, order, match and cloze questions".to_string(),
         ("options", _) => "only single and multiple questions have options".to_string(),
         ("accept", _) => "only text questions have `accept`".to_string(),
         ("tolerance", _) => "only number questions have a `tolerance`".to_string(),
+        ("items", _) => "only order questions have `items`".to_string(),
+        ("pairs" | "distractors", _) => format!("only match questions have `{key}`"),
+        ("blanks", _) => "only cloze questions have `blanks`".to_string(),
         ("answer", _) => "only truefalse and number questions have an `answer`; single and multiple \
                           mark theirs with `correct: true`"
             .to_string(),
@@ -166,6 +169,10 @@ fn present_type_keys(q: &RawQuestion) -> Vec<&'static str> {
         ("dimension", q.dimension.is_some()),
         ("reverse", q.reverse.is_some()),
         ("weight", q.weight.is_some()),
+        ("items", q.items.is_some()),
+        ("pairs", q.pairs.is_some()),
+        ("distractors", q.distractors.is_some()),
+        ("blanks", q.blanks.is_some()),
     ]
     .into_iter()
     .filter_map(|(key, present)| present.then_some(key))
@@ -224,7 +231,8 @@ fn check_question(
         Mode::Assessment => None,
     };
 
-    let kind = QuestionKind::check(&mut Cx { r: &mut *r, mode, dimensions, i }, q.kind, &mut q);
+    let kind =
+        QuestionKind::check(&mut Cx { r: &mut *r, mode, dimensions, i, prompt: &prompt }, q.kind, &mut q);
 
     let explanation = q
         .explanation
@@ -449,7 +457,7 @@ mod tests {
     fn ids_are_letters_digits_dashes_and_underscores() {
         // Issue 15.7: an outcome id with `"` passed and broke scoring in the browser.
         let src = knowledge(
-            "  - { id: \"a b\", type: truefalse, prompt: P, answer: true }\n  - { id: größe_2-ok, type: truefalse, prompt: P, answer: true }\n",
+            "  - { id: \"a b\", type: truefalse, prompt: P, answer: true }\n  - { id: Q_2-ok, type: truefalse, prompt: P, answer: true }\n  - { id: größe, type: truefalse, prompt: P, answer: true }\n",
         ) + "outcomes:\n  - { id: 'x\"]', title: X, when: { score: { min: 0 } } }\n";
         let p = find(&src, "the question id `a b` has characters an id cannot have");
         assert_eq!((p.line, p.column), (4, 11));
@@ -457,7 +465,9 @@ mod tests {
         let p = find(&src, "the outcome id `x\"]` has characters");
         assert_eq!(p.line, line_of(&src, "x\""));
         assert!(p.hint.contains("e.g. `x`"), "{}", p.hint);
-        assert_eq!(errors(&src).len(), 2, "{:#?}", errors(&src));
+        let p = find(&src, "the question id `größe` has characters");
+        assert!(p.hint.contains("e.g. `gro-e`"), "{}", p.hint);
+        assert_eq!(errors(&src).len(), 3, "{:#?}", errors(&src));
         let src = assessment("").replace("id: autonomy,", "id: auto/nomy,");
         find(&src, "the dimension id `auto/nomy` has characters");
     }

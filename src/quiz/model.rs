@@ -8,7 +8,8 @@
 
 pub use super::common::{KNOWLEDGE_DIMENSION, Markdown, Mode, Rendering};
 pub use super::kinds::{
-    Choice, Credit, Multiple, Number, QuestionKind, Scale, ScaleItem, Single, Text, TrueFalse,
+    Blank, Choice, Cloze, Credit, Match, Multiple, Number, Order, QuestionKind, Scale, ScaleItem, Single,
+    Text, TrueFalse,
 };
 pub use super::raw::{Aggregate, Display, Shuffle};
 

@@ -105,6 +105,21 @@ fn report_unknown_keys(r: &mut Reporter) {
                 check_keys(r, option, OPTION_KEYS, "an option");
             }
         }
+        if let Some(Node { kind: NodeKind::Sequence(pairs), .. }) = question.get("pairs") {
+            for pair in pairs {
+                check_keys(r, pair, PAIR_KEYS, "a pair");
+            }
+        }
+        if let Some(Node { kind: NodeKind::Sequence(blanks), .. }) = question.get("blanks") {
+            for blank in blanks {
+                check_keys(r, blank, BLANK_KEYS, "a blank");
+                if let Some(Node { kind: NodeKind::Sequence(options), .. }) = blank.get("options") {
+                    for option in options {
+                        check_keys(r, option, OPTION_KEYS, "an option");
+                    }
+                }
+            }
+        }
         if let Some(scale) = question.get("scale") {
             check_keys(r, scale, SCALE_KEYS, "a custom scale");
         }

@@ -42,8 +42,14 @@ pub const QUESTION_KEYS: &[&str] = &[
     "dimension",
     "reverse",
     "weight",
+    "items",
+    "pairs",
+    "distractors",
+    "blanks",
 ];
 pub const OPTION_KEYS: &[&str] = &["text", "correct", "points", "feedback"];
+pub const PAIR_KEYS: &[&str] = &["left", "right"];
+pub const BLANK_KEYS: &[&str] = &["accept", "options"];
 pub const SCALE_KEYS: &[&str] = &["min", "max", "labels"];
 pub const OUTCOME_KEYS: &[&str] = &["id", "title", "when", "top", "body", "links"];
 pub const BOUND_KEYS: &[&str] = &["min", "below"];
@@ -123,6 +129,9 @@ pub enum QuestionType {
     Scale,
     Text,
     Number,
+    Order,
+    Match,
+    Cloze,
 }
 
 impl QuestionType {
@@ -134,6 +143,9 @@ impl QuestionType {
             QuestionType::Scale => "scale",
             QuestionType::Text => "text",
             QuestionType::Number => "number",
+            QuestionType::Order => "order",
+            QuestionType::Match => "match",
+            QuestionType::Cloze => "cloze",
         }
     }
 }
@@ -159,6 +171,28 @@ pub struct RawQuestion {
     pub dimension: Option<String>,
     pub reverse: Option<bool>,
     pub weight: Option<f64>,
+    /// order: the items, in their right order.
+    pub items: Option<Vec<String>>,
+    /// match: each left item with its right-hand answer.
+    pub pairs: Option<Vec<RawPair>>,
+    /// match: right-hand answers that match nothing.
+    pub distractors: Option<Vec<String>>,
+    /// cloze: one per `___` in the prompt.
+    pub blanks: Option<Vec<RawBlank>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawPair {
+    pub left: String,
+    pub right: String,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBlank {
+    pub accept: Option<Vec<String>>,
+    pub options: Option<Vec<RawOption>>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -213,6 +247,8 @@ mod tests {
         assert_eq!(serde_keys::<RawDimension>(), DIMENSION_KEYS);
         assert_eq!(serde_keys::<RawQuestion>(), QUESTION_KEYS);
         assert_eq!(serde_keys::<RawOption>(), OPTION_KEYS);
+        assert_eq!(serde_keys::<RawPair>(), PAIR_KEYS);
+        assert_eq!(serde_keys::<RawBlank>(), BLANK_KEYS);
         assert_eq!(serde_keys::<RawCustomScale>(), SCALE_KEYS);
         assert_eq!(serde_keys::<RawOutcome>(), OUTCOME_KEYS);
         assert_eq!(serde_keys::<RawBound>(), BOUND_KEYS);
@@ -246,6 +282,8 @@ mod schema_tests {
         assert_eq!(keys(&schema["properties"]["dimensions"]["items"]), sorted(DIMENSION_KEYS));
         assert_eq!(keys(&defs["question"]), sorted(QUESTION_KEYS));
         assert_eq!(keys(&defs["option"]), sorted(OPTION_KEYS));
+        assert_eq!(keys(&defs["pair"]), sorted(PAIR_KEYS));
+        assert_eq!(keys(&defs["blank"]), sorted(BLANK_KEYS));
         assert_eq!(keys(&defs["question"]["properties"]["scale"]["oneOf"][1]), sorted(SCALE_KEYS));
         assert_eq!(keys(&defs["outcome"]), sorted(OUTCOME_KEYS));
         assert_eq!(keys(&defs["outcome"]["properties"]["when"]["additionalProperties"]), sorted(BOUND_KEYS));

@@ -97,16 +97,18 @@ pub(crate) fn check_dimension_ref(r: &mut Reporter, dimensions: &[&str], id: &st
     false
 }
 
-/// Whether `id` can stand as is in HTML ids, attribute values and storage keys: letters (any
-/// script), digits, `-` and `_`. Nothing else, so that no id needs escaping where the theme or
+/// Whether `id` can stand as is in HTML ids, attribute values and storage keys: ASCII letters,
+/// digits, `-` and `_` (the pattern `schema/quiz.schema.json` gives editors). Nothing else, so that no id needs escaping where the theme or
 /// the script puts it (SPEC §4 names elements by these ids).
 pub(crate) fn is_safe_id(id: &str) -> bool {
-    !id.is_empty() && id.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_')
+    !id.is_empty() && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
 }
 
 /// `id` turned into one [`is_safe_id`] accepts, for hints: other characters become `-`.
 pub(crate) fn safe_id_like(id: &str) -> String {
-    let mapped: String = id.chars().map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' }).collect();
+    let unaccented = super::text::normalize(id);
+    let mapped: String =
+        unaccented.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '-' }).collect();
     let joined = mapped.split('-').filter(|p| !p.is_empty()).collect::<Vec<_>>().join("-");
     if joined.is_empty() { "id-1".to_string() } else { joined }
 }
@@ -119,7 +121,7 @@ pub(crate) fn check_id(r: &mut Reporter, id: &str, span: Span, what: &str) {
     }
     r.push(r.error(span, format!("the {what} id `{id}` has characters an id cannot have")).with_hint(
         format!(
-            "ids name elements of the page: use letters, digits, `-` and `_`, e.g. `{}`",
+            "ids name elements of the page: use ASCII letters, digits, `-` and `_`, e.g. `{}`",
             safe_id_like(id)
         ),
     ));

@@ -5,8 +5,11 @@
 //! quiz module), so a new type is a list of compile errors here and nowhere else in Rust.
 
 pub mod choice;
+pub mod cloze;
+pub mod matching;
 pub mod multiple;
 pub mod number;
+pub mod order;
 pub mod scale;
 pub mod single;
 pub mod text;
@@ -15,8 +18,11 @@ pub mod truefalse;
 use serde::Serialize;
 
 pub use choice::{Choice, ClientOption, Credit, OptionView};
+pub use cloze::{Blank, BlankView, Cloze};
+pub use matching::Match;
 pub use multiple::Multiple;
 pub use number::Number;
+pub use order::Order;
 pub use scale::{Scale, ScaleItem, ScalePoint, ScaleView};
 pub use single::Single;
 pub use text::Text;
@@ -36,6 +42,9 @@ pub enum QuestionKind {
     Scale(ScaleItem),
     Text(Text),
     Number(Number),
+    Order(Order),
+    Match(Match),
+    Cloze(Cloze),
 }
 
 /// What a type's checks get: where to report, the mode, the declared dimensions, and the
@@ -45,6 +54,8 @@ pub(crate) struct Cx<'c, 'a> {
     pub mode: Mode,
     pub dimensions: &'c [&'c str],
     pub i: usize,
+    /// The question's prompt, as written.
+    pub prompt: &'c str,
 }
 
 /// What a knowledge question earned.
@@ -79,6 +90,9 @@ pub enum ClientKind<'q> {
     Scale(scale::Client<'q>),
     Text(text::Client),
     Number(number::Client),
+    Order(order::Client),
+    Match(matching::Client),
+    Cloze(cloze::Client),
 }
 
 /// A type's part of the template view (contract §4); what does not apply is empty or null.
@@ -98,8 +112,68 @@ pub struct KindView {
     /// Scale only: the range of values.
     pub min: Option<i64>,
     pub max: Option<i64>,
-    /// Multiple (knowledge): partial credit.
+    /// Multiple, order, match, cloze: partial credit.
     pub partial: bool,
+    /// Order: the items, in the order shown (never the right one), `value` their YAML index;
+    /// match: the left items, in YAML order.
+    pub items: Vec<ItemView>,
+    /// Order: the positions a select offers, `1…n`.
+    pub positions: Vec<usize>,
+    /// Match: the right-hand answers, in the order shown, `value` their index.
+    pub answers: Vec<ItemView>,
+    /// Cloze: one per blank.
+    pub blanks: Vec<BlankView>,
+}
+
+/// An item, a right-hand answer or a drop-down option of the new types, as the template shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemView {
+    /// Its 0-based index in the YAML, as the control's `data-item` or `value`.
+    pub value: String,
+    /// Inline Markdown, rendered.
+    pub text_html: String,
+    /// The same without its tags (entities kept), for an `<option>`, which holds text only.
+    pub label_html: String,
+}
+
+impl ItemView {
+    pub(crate) fn new(value: usize, text_html: String) -> ItemView {
+        let mut label_html = String::with_capacity(text_html.len());
+        let mut in_tag = false;
+        for c in text_html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => in_tag = false,
+                c if !in_tag => label_html.push(c),
+                _ => {}
+            }
+        }
+        ItemView { value: value.to_string(), text_html, label_html }
+    }
+}
+
+/// A deterministic order of `0..n` that is never `0, 1, …, n − 1` (for n ≥ 2), seeded by
+/// `seed`: how order items and match answers are shown, so position never gives the answer
+/// away, with or without JavaScript, and the page is the same on every build.
+pub(crate) fn display_order(n: usize, seed: &[&str]) -> Vec<usize> {
+    let mut state = seed.iter().fold(0xcbf2_9ce4_8422_2325u64, |h, s| {
+        s.bytes().chain([0xff]).fold(h, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+    });
+    let mut next = || {
+        state = state.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    };
+    let mut order: Vec<usize> = (0..n).collect();
+    for i in (1..n).rev() {
+        order.swap(i, (next() % (i as u64 + 1)) as usize);
+    }
+    if n >= 2 && order.iter().enumerate().all(|(k, &v)| k == v) {
+        order.rotate_left(1);
+    }
+    order
 }
 
 /// The keys type `t` takes in `mode` beyond `id`, `type`, `prompt`, `required` and
@@ -112,6 +186,9 @@ pub(crate) fn keys(t: QuestionType, mode: Mode) -> &'static [&'static str] {
         QuestionType::Scale => scale::keys(mode),
         QuestionType::Text => text::keys(mode),
         QuestionType::Number => number::keys(mode),
+        QuestionType::Order => order::keys(mode),
+        QuestionType::Match => matching::keys(mode),
+        QuestionType::Cloze => cloze::keys(mode),
     }
 }
 
@@ -125,6 +202,9 @@ impl QuestionKind {
             QuestionType::Scale => QuestionKind::Scale(ScaleItem::check(cx, q)),
             QuestionType::Text => QuestionKind::Text(Text::check(cx, q)),
             QuestionType::Number => QuestionKind::Number(Number::check(cx, q)),
+            QuestionType::Order => QuestionKind::Order(Order::check(cx, q)),
+            QuestionType::Match => QuestionKind::Match(Match::check(cx, q)),
+            QuestionType::Cloze => QuestionKind::Cloze(Cloze::check(cx, q)),
         }
     }
 
@@ -141,6 +221,9 @@ impl QuestionKind {
             QuestionKind::Scale(_) => QuestionType::Scale,
             QuestionKind::Text(_) => QuestionType::Text,
             QuestionKind::Number(_) => QuestionType::Number,
+            QuestionKind::Order(_) => QuestionType::Order,
+            QuestionKind::Match(_) => QuestionType::Match,
+            QuestionKind::Cloze(_) => QuestionType::Cloze,
         }
     }
 
@@ -149,6 +232,12 @@ impl QuestionKind {
         match self {
             QuestionKind::Single(k) => choice::markdown(&k.options),
             QuestionKind::Multiple(k) => choice::markdown(&k.options),
+            QuestionKind::Order(k) => k.items.iter().map(|m| (m, Rendering::Inline)).collect(),
+            QuestionKind::Match(k) => {
+                let pairs = k.pairs.iter().flat_map(|(l, r)| [l, r]);
+                pairs.chain(&k.distractors).map(|m| (m, Rendering::Inline)).collect()
+            }
+            QuestionKind::Cloze(k) => k.markdown().into_iter().map(|m| (m, Rendering::Inline)).collect(),
             QuestionKind::TrueFalse(_)
             | QuestionKind::Scale(_)
             | QuestionKind::Text(_)
@@ -162,7 +251,12 @@ impl QuestionKind {
             QuestionKind::Single(k) => choice::contributes_to(&k.options, dimension),
             QuestionKind::Multiple(k) => choice::contributes_to(&k.options, dimension),
             QuestionKind::Scale(k) => k.dimension == dimension,
-            QuestionKind::TrueFalse(_) | QuestionKind::Text(_) | QuestionKind::Number(_) => false,
+            QuestionKind::TrueFalse(_)
+            | QuestionKind::Text(_)
+            | QuestionKind::Number(_)
+            | QuestionKind::Order(_)
+            | QuestionKind::Match(_)
+            | QuestionKind::Cloze(_) => false,
         }
     }
 
@@ -176,6 +270,9 @@ impl QuestionKind {
             QuestionKind::TrueFalse(k) => k.read(answer).map(|a| k.earn(a, points)),
             QuestionKind::Text(k) => k.read(answer).map(|a| k.earn(a, points)),
             QuestionKind::Number(k) => k.read(answer).map(|a| k.earn(a, points)),
+            QuestionKind::Order(k) => k.read(answer).map(|a| k.earn(&a, points)),
+            QuestionKind::Match(k) => k.read(answer).map(|a| k.earn(&a, points)),
+            QuestionKind::Cloze(k) => k.read(answer).map(|a| k.earn(&a, points)),
             // Not a knowledge type (check refuses it there).
             QuestionKind::Scale(_) => None,
         }
@@ -189,7 +286,12 @@ impl QuestionKind {
             QuestionKind::Multiple(k) => k.read(answer).map(|a| k.add(&a, dimensions)),
             QuestionKind::Scale(k) => k.read(answer).map(|a| k.add(a, dimensions)),
             // Not assessment types (check refuses them there).
-            QuestionKind::TrueFalse(_) | QuestionKind::Text(_) | QuestionKind::Number(_) => None,
+            QuestionKind::TrueFalse(_)
+            | QuestionKind::Text(_)
+            | QuestionKind::Number(_)
+            | QuestionKind::Order(_)
+            | QuestionKind::Match(_)
+            | QuestionKind::Cloze(_) => None,
         }
     }
 
@@ -198,6 +300,9 @@ impl QuestionKind {
     pub(crate) fn can_earn(&self, points: f64) -> Vec<f64> {
         match self {
             QuestionKind::Multiple(k) => k.can_earn(points),
+            QuestionKind::Order(k) => k.can_earn(points),
+            QuestionKind::Match(k) => k.can_earn(points),
+            QuestionKind::Cloze(k) => k.can_earn(points),
             QuestionKind::Single(_)
             | QuestionKind::TrueFalse(_)
             | QuestionKind::Text(_)
@@ -215,7 +320,12 @@ impl QuestionKind {
             QuestionKind::Single(k) => k.every_answer().into_iter().map(|a| k.add(a, dimensions)).collect(),
             QuestionKind::Multiple(k) => k.every_answer()?.iter().map(|a| k.add(a, dimensions)).collect(),
             QuestionKind::Scale(k) => k.every_answer().into_iter().map(|a| k.add(a, dimensions)).collect(),
-            QuestionKind::TrueFalse(_) | QuestionKind::Text(_) | QuestionKind::Number(_) => Vec::new(),
+            QuestionKind::TrueFalse(_)
+            | QuestionKind::Text(_)
+            | QuestionKind::Number(_)
+            | QuestionKind::Order(_)
+            | QuestionKind::Match(_)
+            | QuestionKind::Cloze(_) => Vec::new(),
         })
     }
 
@@ -229,7 +339,12 @@ impl QuestionKind {
             QuestionKind::Single(k) => Some(k.range(dimension)).map(|(lo, hi)| (lo, hi, 1.0)),
             QuestionKind::Multiple(k) => Some(k.range(dimension)).map(|(lo, hi)| (lo, hi, 1.0)),
             QuestionKind::Scale(k) => Some(k.range()).map(|(lo, hi)| (lo, hi, k.weight)),
-            QuestionKind::TrueFalse(_) | QuestionKind::Text(_) | QuestionKind::Number(_) => None,
+            QuestionKind::TrueFalse(_)
+            | QuestionKind::Text(_)
+            | QuestionKind::Number(_)
+            | QuestionKind::Order(_)
+            | QuestionKind::Match(_)
+            | QuestionKind::Cloze(_) => None,
         }
     }
 
@@ -241,6 +356,9 @@ impl QuestionKind {
             QuestionKind::Scale(k) => ClientKind::Scale(k.client()),
             QuestionKind::Text(k) => ClientKind::Text(k.client()),
             QuestionKind::Number(k) => ClientKind::Number(k.client()),
+            QuestionKind::Order(k) => ClientKind::Order(k.client()),
+            QuestionKind::Match(k) => ClientKind::Match(k.client()),
+            QuestionKind::Cloze(k) => ClientKind::Cloze(k.client()),
         }
     }
 
@@ -253,6 +371,28 @@ impl QuestionKind {
             QuestionKind::Scale(k) => k.view(),
             QuestionKind::Text(k) => k.view(knowledge),
             QuestionKind::Number(k) => k.view(knowledge),
+            QuestionKind::Order(k) => k.view(md, knowledge),
+            QuestionKind::Match(k) => k.view(md, knowledge),
+            QuestionKind::Cloze(k) => k.view(md, knowledge),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::display_order;
+
+    #[test]
+    fn display_order_is_a_permutation_never_the_right_order() {
+        for n in 2..=12 {
+            for seed in ["a", "b", "c", "d", "e", "f", "g", "h"] {
+                let order = display_order(n, &[seed, "x"]);
+                let mut sorted = order.clone();
+                sorted.sort_unstable();
+                assert_eq!(sorted, (0..n).collect::<Vec<_>>());
+                assert_ne!(order, sorted, "n {n}, seed {seed}");
+                assert_eq!(order, display_order(n, &[seed, "x"]), "the same on every build");
+            }
         }
     }
 }

@@ -66,7 +66,9 @@ impl Multiple {
                 picked.dedup();
                 (!picked.is_empty()).then_some(picked)
             }
-            Answer::Flag(_) | Answer::Number(_) | Answer::Text(_) | Answer::Unfit(_) => None,
+            Answer::Flag(_) | Answer::Number(_) | Answer::Text(_) | Answer::Blanks(_) | Answer::Unfit(_) => {
+                None
+            }
         }
     }
 

@@ -65,9 +65,12 @@ impl Number {
     pub(crate) fn read(&self, answer: &Answer) -> Option<f64> {
         match answer {
             Answer::Number(x) if x.is_finite() => Some(*x),
-            Answer::Number(_) | Answer::Flag(_) | Answer::Text(_) | Answer::Picks(_) | Answer::Unfit(_) => {
-                None
-            }
+            Answer::Number(_)
+            | Answer::Flag(_)
+            | Answer::Text(_)
+            | Answer::Picks(_)
+            | Answer::Blanks(_)
+            | Answer::Unfit(_) => None,
         }
     }
 

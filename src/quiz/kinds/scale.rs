@@ -82,7 +82,9 @@ impl ScaleItem {
                     x.fract() == 0.0 && *x >= self.scale.min() as f64 && *x <= self.scale.max() as f64;
                 in_range.then_some(*x as i64)
             }
-            Answer::Flag(_) | Answer::Text(_) | Answer::Picks(_) | Answer::Unfit(_) => None,
+            Answer::Flag(_) | Answer::Text(_) | Answer::Picks(_) | Answer::Blanks(_) | Answer::Unfit(_) => {
+                None
+            }
         }
     }
 

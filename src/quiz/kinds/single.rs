@@ -62,7 +62,9 @@ impl Single {
     pub(crate) fn read(&self, answer: &Answer) -> Option<usize> {
         match answer {
             Answer::Number(x) => index(*x, self.options.len()),
-            Answer::Flag(_) | Answer::Text(_) | Answer::Picks(_) | Answer::Unfit(_) => None,
+            Answer::Flag(_) | Answer::Text(_) | Answer::Picks(_) | Answer::Blanks(_) | Answer::Unfit(_) => {
+                None
+            }
         }
     }
 

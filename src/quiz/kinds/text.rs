@@ -65,7 +65,9 @@ impl Text {
     pub(crate) fn read<'a>(&self, answer: &'a Answer) -> Option<&'a str> {
         match answer {
             Answer::Text(s) => (!normalize(s).is_empty()).then_some(s.as_str()),
-            Answer::Flag(_) | Answer::Number(_) | Answer::Picks(_) | Answer::Unfit(_) => None,
+            Answer::Flag(_) | Answer::Number(_) | Answer::Picks(_) | Answer::Blanks(_) | Answer::Unfit(_) => {
+                None
+            }
         }
     }
 

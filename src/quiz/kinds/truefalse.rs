@@ -54,7 +54,9 @@ impl TrueFalse {
     pub(crate) fn read(&self, answer: &Answer) -> Option<bool> {
         match answer {
             Answer::Flag(b) => Some(*b),
-            Answer::Number(_) | Answer::Text(_) | Answer::Picks(_) | Answer::Unfit(_) => None,
+            Answer::Number(_) | Answer::Text(_) | Answer::Picks(_) | Answer::Blanks(_) | Answer::Unfit(_) => {
+                None
+            }
         }
     }
 

@@ -14,9 +14,15 @@ export const normalize = (s) =>
 /** The answer to `q` in canonical form (multiple: unique indices, ascending), or undefined when absent or of
  * the wrong shape (an index out of range, a scale value not a whole number in range, a blank text). */
 export function answerOf(q, a) {
-  const t = q.type, int = Number.isInteger, idx = (i) => int(i) && i >= 0 && i < q.options.length;
+  const t = q.type, int = Number.isInteger, idx = (i, n = q.options.length) => int(i) && i >= 0 && i < n;
+  const list = (n, fits) => (Array.isArray(a) && a.length == n && a.every(fits) ? a : undefined);
+  // order: a distinct position 1…n per item; match: an answer index per pair; cloze: per blank a
+  // non-blank text or an option index
+  if (t == 'order') return list(q.items, (p) => idx(p - 1, q.items)) && new Set(a).size == q.items ? a : undefined;
+  if (t == 'match') return list(q.pairs, (i) => idx(i, q.answers));
+  if (t == 'cloze') return list(q.blanks.length, (f, k) => (q.blanks[k].accept ? typeof f == 'string' && normalize(f) : idx(f, q.blanks[k].options)));
   if (t == 'multiple') {
-    a = Array.isArray(a) && a.every(idx) ? [...new Set(a)].sort((x, y) => x - y) : [];
+    a = Array.isArray(a) && a.every((i) => idx(i)) ? [...new Set(a)].sort((x, y) => x - y) : [];
     return a.length ? a : undefined;
   }
   return (t == 'single' ? idx(a) : t == 'truefalse' ? typeof a == 'boolean' : t == 'text' ? typeof a == 'string' && normalize(a)
@@ -59,10 +65,20 @@ export function score(data, answers = {}) {
           });
           ok = right == n && !wrong;
           if (q.partial) e = q.points * Math.max(0, right - wrong) / n;
+        } else if (t != 'scale') {
+          // order: pairs in their right relative order; match, cloze: right matches or blanks
+          const b = q.blanks, n = t == 'order' ? a.length * (a.length - 1) / 2 : a.length;
+          let right = 0;
+          a.forEach((x, k) => {
+            if (t == 'order') for (let j = k + 1; j < a.length; j++) right += x < a[j];
+            else right += t == 'match' ? x == k : b[k].accept ? b[k].accept.includes(normalize(x)) : x == b[k].correct;
+          });
+          ok = t == 'order' ? a.every((p, k) => p == k + 1) : right == n;
+          if (q.partial) e = q.points * right / n;
         }
       }
       if (t != 'scale') {
-        if (ok) e = q.points;
+        if (ok && !q.partial) e = q.points; // with partial credit, the formula's own value
         earned += e;
         possible += q.points;
       }
@@ -117,7 +133,10 @@ export function enhance(form) {
   const fields = {}, dims = {};
   for (const f of $$('[data-question]')) fields[f.dataset.question] = f;
   for (const e of $$('[data-dimension]', result)) dims[e.dataset.dimension] = e;
-  const inputs = (q) => $$('input', fields[q.id]);
+  const inputs = (q) => $$('input,select', fields[q.id]);
+  // order, match, cloze: one control per item or blank, keyed by its YAML index
+  const slotOf = (e) => +(e.dataset.item ?? e.dataset.blank);
+  const slots = (q) => inputs(q).filter((e) => e.dataset.item || e.dataset.blank).sort((x, y) => slotOf(x) - slotOf(y));
   const order = () => $$('[data-question]'); // in page order, after any shuffle
   const qOf = (f) => data.questions.find((q) => fields[q.id] == f);
   let at = 0, scored = false, reviewing = false;
@@ -131,7 +150,7 @@ export function enhance(form) {
   const fill = (el, slots) => {
     for (const s of $$('[data-quiz-slot]', el)) if (s.dataset.quizSlot in slots) s.textContent = fmt(slots[s.dataset.quizSlot]);
   };
-  const focusQ = (f) => ($('input:checked', f) || $('input', f))?.focus();
+  const focusQ = (f) => ($('input:checked', f) || $('input,select', f))?.focus();
 
   // answers as in the contract, read from and written to the form
   const read = () => {
@@ -139,7 +158,9 @@ export function enhance(form) {
     for (const q of data.questions) {
       const t = q.type, ins = inputs(q), v = ins[0]?.value ?? '';
       const on = ins.filter((e) => e.checked).map((e) => e.value);
-      const a = t == 'text' ? (v.trim() ? v : undefined)
+      const sl = slots(q), vals = sl.map((e) => (e.tagName == 'SELECT' ? (e.value ? +e.value : null) : e.value.trim() ? e.value : null));
+      const a = sl.length ? (vals.includes(null) ? undefined : vals)
+        : t == 'text' ? (v.trim() ? v : undefined)
         : t == 'number' ? (v ? +v : undefined)
         : !on.length ? undefined
         : t == 'multiple' ? on.map(Number).sort((x, y) => x - y)
@@ -150,8 +171,9 @@ export function enhance(form) {
   };
   const write = (ans) => {
     for (const q of data.questions) {
-      const a = ans[q.id], picked = [a].flat().map(String);
-      for (const e of inputs(q)) /radio|checkbox/.test(e.type) ? (e.checked = a != null && picked.includes(e.value)) : (e.value = a ?? '');
+      const a = ans[q.id], picked = [a].flat().map(String), sl = slots(q);
+      if (sl.length) for (const e of sl) e.value = a?.[slotOf(e)] ?? '';
+      else for (const e of inputs(q)) /radio|checkbox/.test(e.type) ? (e.checked = a != null && picked.includes(e.value)) : (e.value = a ?? '');
     }
   };
 
