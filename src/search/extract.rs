@@ -43,7 +43,9 @@ pub fn sections(html: &str) -> Vec<Section> {
         rest = &rest[gt + 1..];
         let closing = tag.starts_with('/');
         let name_and_attrs = tag.trim_start_matches('/');
-        let name_end = name_and_attrs.find(|c: char| c.is_ascii_whitespace() || c == '/').unwrap_or(name_and_attrs.len());
+        let name_end = name_and_attrs
+            .find(|c: char| c.is_ascii_whitespace() || c == '/')
+            .unwrap_or(name_and_attrs.len());
         let name = name_and_attrs[..name_end].to_ascii_lowercase();
         if !closing && SKIPPED.contains(&name.as_str()) {
             let end = format!("</{name}");
@@ -210,7 +212,11 @@ mod tests {
                     <h3 id='second'>Second</h3><pre><code>let x = 1 &lt; 2;</code></pre>";
         assert_eq!(
             sections(html),
-            [s("", "", "Intro text."), s("First & main", "first", "one two a b"), s("Second", "second", "let x = 1 < 2;")]
+            [
+                s("", "", "Intro text."),
+                s("First & main", "first", "one two a b"),
+                s("Second", "second", "let x = 1 < 2;")
+            ]
         );
     }
 

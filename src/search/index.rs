@@ -160,7 +160,8 @@ impl Index {
         }
         let chunks = chunks(page);
         let new_terms = page_terms(page_id, page, &chunks);
-        let mut changed_shards: Vec<usize> = changed_terms.iter().map(|&t| self.shard_of(&self.terms[t].text)).collect();
+        let mut changed_shards: Vec<usize> =
+            changed_terms.iter().map(|&t| self.shard_of(&self.terms[t].text)).collect();
         for (text, posting) in new_terms {
             changed_shards.push(self.shard_of(&text));
             match self.terms.binary_search_by(|t| t.text.as_str().cmp(&text)) {
@@ -463,7 +464,11 @@ mod tests {
     #[test]
     fn postings_carry_page_gaps_weights_and_the_chunk_to_show() {
         let pages = [
-            page("/a/", "Trust first", &[("", "", "Some trust here."), ("Repair", "repair", "repair and trust trust")]),
+            page(
+                "/a/",
+                "Trust first",
+                &[("", "", "Some trust here."), ("Repair", "repair", "repair and trust trust")],
+            ),
             page("/b/", "Other", &[("", "", "nothing")]),
             page("/c/", "Third", &[("", "", "before"), ("Trust again", "trust-again", "words")]),
         ];
@@ -485,7 +490,8 @@ mod tests {
     #[test]
     fn the_gap_is_from_the_previous_page_in_the_bytes() {
         let mut out = Vec::new();
-        let postings = [Posting { page: 5, weight: 4, chunk: 0 }, Posting { page: 300, weight: 8, chunk: 200 }];
+        let postings =
+            [Posting { page: 5, weight: 4, chunk: 0 }, Posting { page: 300, weight: 8, chunk: 200 }];
         out.extend(encode_postings(&postings));
         // 5, 4, 0, then 295 = 0b10_0100111 → 0xa7 0x02, 8, 200 → 0xc8 0x01.
         assert_eq!(out, [5, 4, 0, 0xa7, 0x02, 8, 0xc8, 0x01]);
@@ -500,7 +506,10 @@ mod tests {
         let terms = all_terms(&files);
         let group: Vec<(&str, u32)> = terms.iter().map(|t| (t.0.as_str(), t.1)).collect();
         // attach leads; attached is 1 after it, attaching 2, attachment 3 (its own stem, "attach").
-        assert_eq!(group, [("attach", 0), ("attached", 1), ("attaching", 2), ("attachment", 3), ("boundary", 0), ("t", 0)]);
+        assert_eq!(
+            group,
+            [("attach", 0), ("attached", 1), ("attaching", 2), ("attachment", 3), ("boundary", 0), ("t", 0)]
+        );
         let fr = files_map(build(&pages, "fr"));
         assert!(all_terms(&fr).iter().all(|t| t.1 == 0), "no stemming outside English");
     }
@@ -551,7 +560,12 @@ mod tests {
         let (mut index, files) = Index::new(&before, "en");
         let mut files = files_map(files);
         let changed = index.replace_page(1, &after[1]);
-        assert!(changed.len() < files.len() / 2, "only some files change: {} of {}", changed.len(), files.len());
+        assert!(
+            changed.len() < files.len() / 2,
+            "only some files change: {} of {}",
+            changed.len(),
+            files.len()
+        );
         files.extend(changed);
         let fresh = files_map(build(&after, "en"));
         assert_eq!(all_terms(&files), all_terms(&fresh));
