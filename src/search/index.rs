@@ -9,7 +9,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::text::{Stemming, for_each_term};
-use super::{DIR, Page};
+use super::{DIR, File, Page};
 
 /// Version of the files below; the search script refuses another.
 pub const FORMAT: u32 = 1;
@@ -78,29 +78,45 @@ struct Term {
     text: String,
     stem: String,
     postings: Vec<Posting>,
+    /// `postings` as the shard stores them.
+    encoded: Vec<u8>,
+}
+
+impl Term {
+    fn new(text: String, stem: String, postings: Vec<Posting>) -> Term {
+        let encoded = encode_postings(&postings);
+        Term { text, stem, postings, encoded }
+    }
+
+    /// What it adds to its shard, roughly (the exact figure does not matter, only that a clean
+    /// build and an edited index compute the same one).
+    fn size(&self) -> usize {
+        self.text.len() + self.encoded.len() + 8
+    }
 }
 
 /// The whole index in memory, so that the dev server can replace one page and rewrite only the
-/// files that changed ([`Index::replace_page`]).
+/// files that changed ([`Index::replace_page`]). Every file is a function of the terms and their
+/// postings alone, so an edited index writes exactly what a clean build of the same pages would.
 pub struct Index {
     stemming: Stemming,
     pages: usize,
     /// Sorted by text (byte order, which is code point order).
     terms: Vec<Term>,
-    /// The first term of each shard, fixed by the full build.
-    shard_starts: Vec<String>,
+    /// The files as last written: the manifest, then shard `i` at `i + 1`.
+    written: Vec<Vec<u8>>,
 }
 
 /// The files of the index for `pages` (page id = position), as (output path, bytes).
-pub fn build(pages: &[Page], language: &str) -> Vec<(String, Vec<u8>)> {
+pub fn build(pages: &[Page], language: &str) -> Vec<File> {
     Index::new(pages, language).1
 }
 
 impl Index {
     /// Indexes every page; gives the index and every file to write.
-    pub fn new(pages: &[Page], language: &str) -> (Index, Vec<(String, Vec<u8>)>) {
+    pub fn new(pages: &[Page], language: &str) -> (Index, Vec<File>) {
         let stemming = Stemming::for_language(language);
-        let analysed: Vec<(Vec<(String, Posting)>, Vec<(String, Vec<u8>)>)> = pages
+        let analysed: Vec<(PageTerms, Vec<File>)> = pages
             .par_iter()
             .enumerate()
             .map(|(id, page)| {
@@ -124,129 +140,120 @@ impl Index {
         }
         let mut terms: Vec<Term> = by_text
             .into_par_iter()
-            .map(|(text, postings)| Term { stem: stemming.stem(&text).into_owned(), text, postings })
+            .map(|(text, postings)| {
+                let stem = stemming.stem(&text).into_owned();
+                Term::new(text, stem, postings)
+            })
             .collect();
         terms.par_sort_unstable_by(|a, b| a.text.cmp(&b.text));
-        let encoded: Vec<Vec<u8>> = terms.par_iter().map(|t| encode_postings(&t.postings)).collect();
-        let mut shard_starts = vec![String::new()];
+        let mut index = Index { stemming, pages: pages.len(), terms, written: Vec::new() };
+        index.written = index.encode_all();
+        files.extend(index.written.iter().enumerate().map(|(i, bytes)| (written_path(i), bytes.clone())));
+        (index, files)
+    }
+
+    /// The manifest and every shard, from the terms as they are.
+    fn encode_all(&self) -> Vec<Vec<u8>> {
+        let mut shards: Vec<std::ops::Range<usize>> = Vec::new();
+        let mut start = 0;
         let mut size = 0;
-        for (term, bytes) in terms.iter().zip(&encoded) {
+        for (i, term) in self.terms.iter().enumerate() {
             if size >= SHARD_TARGET_BYTES {
-                shard_starts.push(term.text.clone());
+                shards.push(start..i);
+                start = i;
                 size = 0;
             }
-            size += term.text.len() + bytes.len() + 8;
+            size += term.size();
         }
-        let index = Index { stemming, pages: pages.len(), terms, shard_starts };
-        let shard_files: Vec<(String, Vec<u8>)> = (0..index.shard_starts.len())
-            .into_par_iter()
-            .map(|shard| (shard_path(shard), index.encode_shard(shard, Some(&encoded))))
-            .collect();
-        files.extend(shard_files);
-        files.push((format!("{DIR}/index.json"), index.manifest()));
-        (index, files)
+        shards.push(start..self.terms.len());
+        // The first shard starts at "" so that every term has one, even one sorting first.
+        let starts = shards.iter().enumerate().map(|(i, r)| match i {
+            0 => String::new(),
+            _ => self.terms[r.start].text.clone(),
+        });
+        let manifest = Manifest {
+            format: FORMAT,
+            pages: self.pages,
+            stemmed: self.stemming.is_on(),
+            shards: starts.collect(),
+            chunks_per_fragment: CHUNKS_PER_FRAGMENT,
+        };
+        let mut out = vec![serde_json::to_vec(&manifest).expect("a manifest is always serialisable")];
+        out.par_extend(shards.into_par_iter().map(|r| encode_shard(&self.terms[r])));
+        out
     }
 
     /// Replaces the text of page `id` (same URL, new text) and gives the files that changed: the
     /// page's fragments and the shards holding a term it had or has.
-    pub fn replace_page(&mut self, id: usize, page: &Page) -> Vec<(String, Vec<u8>)> {
+    pub fn replace_page(&mut self, id: usize, page: &Page) -> Vec<File> {
         let page_id = id as u32;
-        let mut changed_terms: Vec<usize> = Vec::new();
+        let mut changed: Vec<usize> = Vec::new();
         for (at, term) in self.terms.iter_mut().enumerate() {
             if let Ok(pos) = term.postings.binary_search_by_key(&page_id, |p| p.page) {
                 term.postings.remove(pos);
-                changed_terms.push(at);
+                changed.push(at);
             }
         }
+        for &at in &changed {
+            self.terms[at].encoded = encode_postings(&self.terms[at].postings);
+        }
         let chunks = chunks(page);
-        let new_terms = page_terms(page_id, page, &chunks);
-        let mut changed_shards: Vec<usize> =
-            changed_terms.iter().map(|&t| self.shard_of(&self.terms[t].text)).collect();
-        for (text, posting) in new_terms {
-            changed_shards.push(self.shard_of(&text));
+        for (text, posting) in page_terms(page_id, page, &chunks) {
             match self.terms.binary_search_by(|t| t.text.as_str().cmp(&text)) {
                 Ok(at) => {
-                    let list = &mut self.terms[at].postings;
-                    let pos = list.partition_point(|p| p.page < page_id);
-                    list.insert(pos, posting);
+                    let term = &mut self.terms[at];
+                    let pos = term.postings.partition_point(|p| p.page < page_id);
+                    term.postings.insert(pos, posting);
+                    term.encoded = encode_postings(&term.postings);
                 }
                 Err(at) => {
                     let stem = self.stemming.stem(&text).into_owned();
-                    self.terms.insert(at, Term { text, stem, postings: vec![posting] });
+                    self.terms.insert(at, Term::new(text, stem, vec![posting]));
                 }
             }
         }
         // Terms no page has any more go, so that a stale word cannot find this page.
         self.terms.retain(|t| !t.postings.is_empty());
-        changed_shards.sort_unstable();
-        changed_shards.dedup();
         let mut files = fragments(id, page, chunks);
-        files.extend(changed_shards.into_iter().map(|s| (shard_path(s), self.encode_shard(s, None))));
-        files
-    }
-
-    fn manifest(&self) -> Vec<u8> {
-        let manifest = Manifest {
-            format: FORMAT,
-            pages: self.pages,
-            stemmed: self.stemming.is_on(),
-            shards: self.shard_starts.clone(),
-            chunks_per_fragment: CHUNKS_PER_FRAGMENT,
-        };
-        serde_json::to_vec(&manifest).expect("a manifest is always serialisable")
-    }
-
-    /// The shard whose range holds `term`.
-    fn shard_of(&self, term: &str) -> usize {
-        self.shard_starts.partition_point(|start| start.as_str() <= term) - 1
-    }
-
-    /// The terms of shard `shard`, as their index range in `self.terms`.
-    fn shard_range(&self, shard: usize) -> std::ops::Range<usize> {
-        let start = self.terms.partition_point(|t| t.text < self.shard_starts[shard]);
-        let end = match self.shard_starts.get(shard + 1) {
-            Some(next) => self.terms.partition_point(|t| t.text < *next),
-            None => self.terms.len(),
-        };
-        start..end
-    }
-
-    /// `s/N.bin`; see docs/search.md. `encoded` holds every term's postings already encoded, by
-    /// term index, when the caller has them.
-    fn encode_shard(&self, shard: usize, encoded: Option<&[Vec<u8>]>) -> Vec<u8> {
-        let range = self.shard_range(shard);
-        let terms = &self.terms[range.clone()];
-        let mut out = Vec::with_capacity(SHARD_TARGET_BYTES * 2);
-        write_varint(&mut out, terms.len() as u32);
-        let mut leader_of_stem: HashMap<&str, usize> = HashMap::new();
-        let mut previous: &[u8] = &[];
-        for (i, term) in terms.iter().enumerate() {
-            let text = term.text.as_bytes();
-            let shared = previous.iter().zip(text).take_while(|(a, b)| a == b).count();
-            write_varint(&mut out, shared as u32);
-            write_varint(&mut out, (text.len() - shared) as u32);
-            out.extend_from_slice(&text[shared..]);
-            let leader = *leader_of_stem.entry(term.stem.as_str()).or_insert(i);
-            write_varint(&mut out, (i - leader) as u32);
-            write_varint(&mut out, term.postings.len() as u32);
-            let owned;
-            let postings = match encoded {
-                Some(all) => &all[range.start + i],
-                None => {
-                    owned = encode_postings(&term.postings);
-                    &owned
-                }
-            };
-            write_varint(&mut out, postings.len() as u32);
-            out.extend_from_slice(postings);
-            previous = text;
+        let now = self.encode_all();
+        for (i, bytes) in now.iter().enumerate() {
+            if self.written.get(i) != Some(bytes) {
+                files.push((written_path(i), bytes.clone()));
+            }
         }
-        out
+        self.written = now;
+        files
     }
 }
 
-fn shard_path(shard: usize) -> String {
-    format!("{DIR}/s/{shard}.bin")
+/// `index.json` for 0, shard `i - 1` (`s/N.bin`) after it.
+fn written_path(i: usize) -> String {
+    match i {
+        0 => format!("{DIR}/index.json"),
+        shard => format!("{DIR}/s/{}.bin", shard - 1),
+    }
+}
+
+/// One shard's bytes; see docs/search.md.
+fn encode_shard(terms: &[Term]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(SHARD_TARGET_BYTES * 2);
+    write_varint(&mut out, terms.len() as u32);
+    let mut leader_of_stem: HashMap<&str, usize> = HashMap::new();
+    let mut previous: &[u8] = &[];
+    for (i, term) in terms.iter().enumerate() {
+        let text = term.text.as_bytes();
+        let shared = previous.iter().zip(text).take_while(|(a, b)| a == b).count();
+        write_varint(&mut out, shared as u32);
+        write_varint(&mut out, (text.len() - shared) as u32);
+        out.extend_from_slice(&text[shared..]);
+        let leader = *leader_of_stem.entry(term.stem.as_str()).or_insert(i);
+        write_varint(&mut out, (i - leader) as u32);
+        write_varint(&mut out, term.postings.len() as u32);
+        write_varint(&mut out, term.encoded.len() as u32);
+        out.extend_from_slice(&term.encoded);
+        previous = text;
+    }
+    out
 }
 
 /// Each posting as three varints: the gap from the previous page id (the first: the page id),
@@ -303,7 +310,9 @@ fn chunks(page: &Page) -> Vec<Chunk> {
 }
 
 /// Every term of one page with its posting, sorted by term.
-fn page_terms(page: u32, p: &Page, chunks: &[Chunk]) -> Vec<(String, Posting)> {
+type PageTerms = Vec<(String, Posting)>;
+
+fn page_terms(page: u32, p: &Page, chunks: &[Chunk]) -> PageTerms {
     const UNSET: u32 = u32::MAX;
     let mut stats: HashMap<String, Posting> = HashMap::new();
     let mut add = |term: &str, chunk: u32, bits: u32, counts: bool| {
@@ -345,7 +354,7 @@ fn page_terms(page: u32, p: &Page, chunks: &[Chunk]) -> Vec<(String, Posting)> {
 }
 
 /// The fragment files of page `id`.
-fn fragments(id: usize, page: &Page, chunks: Vec<Chunk>) -> Vec<(String, Vec<u8>)> {
+fn fragments(id: usize, page: &Page, chunks: Vec<Chunk>) -> Vec<File> {
     let mut files = Vec::new();
     let mut chunks = chunks.into_iter().peekable();
     let mut part = 0;
@@ -373,55 +382,58 @@ pub fn fragment_path(page: usize, part: usize) -> String {
 }
 
 #[cfg(test)]
+/// One term of a shard as a reader decodes it: (text, stem group back-reference, postings).
+pub(crate) type Decoded = (String, u32, Vec<(u32, u32, u32)>);
+
+#[cfg(test)]
+fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
+    let (mut value, mut shift) = (0u32, 0);
+    loop {
+        let b = bytes[*at];
+        *at += 1;
+        value |= u32::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return value;
+        }
+        shift += 7;
+    }
+}
+
+#[cfg(test)]
+/// The reader of docs/search.md's shard layout, as search.js implements it.
+pub(crate) fn decode_shard(bytes: &[u8]) -> Vec<Decoded> {
+    let mut at = 0;
+    let count = read_varint(bytes, &mut at);
+    let mut previous: Vec<u8> = Vec::new();
+    let mut out = Vec::new();
+    for _ in 0..count {
+        let shared = read_varint(bytes, &mut at) as usize;
+        let len = read_varint(bytes, &mut at) as usize;
+        let mut text = previous[..shared].to_vec();
+        text.extend_from_slice(&bytes[at..at + len]);
+        at += len;
+        let group = read_varint(bytes, &mut at);
+        let n = read_varint(bytes, &mut at);
+        let byte_len = read_varint(bytes, &mut at) as usize;
+        let end = at + byte_len;
+        let mut page = 0;
+        let mut postings = Vec::new();
+        for _ in 0..n {
+            page += read_varint(bytes, &mut at);
+            postings.push((page, read_varint(bytes, &mut at), read_varint(bytes, &mut at)));
+        }
+        assert_eq!(at, end, "the postings' byte length is right");
+        out.push((String::from_utf8(text.clone()).unwrap(), group, postings));
+        previous = text;
+    }
+    assert_eq!(at, bytes.len(), "nothing after the last term");
+    out
+}
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::search::Section;
-
-    /// One term of a shard as a reader decodes it: (text, stem group back-reference, postings).
-    type Decoded = (String, u32, Vec<(u32, u32, u32)>);
-
-    fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
-        let (mut value, mut shift) = (0u32, 0);
-        loop {
-            let b = bytes[*at];
-            *at += 1;
-            value |= u32::from(b & 0x7f) << shift;
-            if b & 0x80 == 0 {
-                return value;
-            }
-            shift += 7;
-        }
-    }
-
-    /// The reader of docs/search.md's shard layout, as search.js implements it.
-    fn decode_shard(bytes: &[u8]) -> Vec<Decoded> {
-        let mut at = 0;
-        let count = read_varint(bytes, &mut at);
-        let mut previous: Vec<u8> = Vec::new();
-        let mut out = Vec::new();
-        for _ in 0..count {
-            let shared = read_varint(bytes, &mut at) as usize;
-            let len = read_varint(bytes, &mut at) as usize;
-            let mut text = previous[..shared].to_vec();
-            text.extend_from_slice(&bytes[at..at + len]);
-            at += len;
-            let group = read_varint(bytes, &mut at);
-            let n = read_varint(bytes, &mut at);
-            let byte_len = read_varint(bytes, &mut at) as usize;
-            let end = at + byte_len;
-            let mut page = 0;
-            let mut postings = Vec::new();
-            for _ in 0..n {
-                page += read_varint(bytes, &mut at);
-                postings.push((page, read_varint(bytes, &mut at), read_varint(bytes, &mut at)));
-            }
-            assert_eq!(at, end, "the postings' byte length is right");
-            out.push((String::from_utf8(text.clone()).unwrap(), group, postings));
-            previous = text;
-        }
-        assert_eq!(at, bytes.len(), "nothing after the last term");
-        out
-    }
 
     fn page(url: &str, title: &str, sections: &[(&str, &str, &str)]) -> Page {
         Page {
@@ -434,7 +446,7 @@ mod tests {
         }
     }
 
-    fn files_map(files: Vec<(String, Vec<u8>)>) -> HashMap<String, Vec<u8>> {
+    fn files_map(files: Vec<File>) -> HashMap<String, Vec<u8>> {
         files.into_iter().collect()
     }
 
@@ -568,8 +580,7 @@ mod tests {
         );
         files.extend(changed);
         let fresh = files_map(build(&after, "en"));
-        assert_eq!(all_terms(&files), all_terms(&fresh));
-        assert_eq!(files["search/f/1.json"], fresh["search/f/1.json"]);
+        assert_eq!(files, fresh, "byte for byte what a clean build writes");
         assert_eq!(postings_of(&all_terms(&files), "new"), [(1, 4, 0)]);
         assert!(all_terms(&files).iter().all(|t| t.0 != "old"), "a word no page has any more is gone");
     }

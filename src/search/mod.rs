@@ -11,6 +11,9 @@ pub mod text;
 
 pub use index::{Index, build};
 
+/// A file to write: its path in the output, and its bytes.
+pub type File = (String, Vec<u8>);
+
 /// The folder of the output that holds the index.
 pub const DIR: &str = "search";
 

@@ -14,6 +14,9 @@ const SNIPPET_WORDS = 24;
 /** Postings decoded between two yields to the page, so a query never blocks it for long. */
 const POSTINGS_PER_SLICE = 50_000;
 
+/** English inflections tried off a finished word the index does not have, longest first. */
+const ENDINGS = ["ments", "ings", "ment", "ies", "ing", "es", "ed", "ly", "s"];
+
 const WORD = /[\p{Alphabetic}\p{N}\p{M}]+/gu;
 const MARKS = /\p{M}/gu;
 const ENDS_IN_WORD = /[\p{Alphabetic}\p{N}\p{M}]$/u;
@@ -138,8 +141,24 @@ export async function open(url, { fetch: get = globalThis.fetch.bind(globalThis)
     return out;
   };
 
-  /** The terms of the index that `word` matches: itself and its stem group, and with `prefix`, every term it starts. */
+  /**
+   * The terms of the index that `word` matches: itself and its stem group, and with `prefix`,
+   * every term it starts. A finished English word the index lacks (`attachments`) is looked up
+   * without its inflection (`attachment`), whose stem group then matches.
+   */
   async function matches(word, prefix) {
+    const found = await lookup(word, prefix);
+    if (found.length || prefix || !manifest.stemmed) return found;
+    for (const ending of ENDINGS) {
+      if (word.length > ending.length + 2 && word.endsWith(ending)) {
+        const shorter = await lookup(word.slice(0, -ending.length), false);
+        if (shorter.length) return shorter;
+      }
+    }
+    return found;
+  }
+
+  async function lookup(word, prefix) {
     const found = [];
     for (const s of await Promise.all(shardsFor(word, prefix).map(shard))) {
       const { list } = s;
