@@ -35,6 +35,6 @@ pub fn page(site: &Site, doc: DocId, md: Option<&Rendered>) -> search::Page {
 }
 
 /// Writes the index's files; returns the problems met.
-pub fn write(files: Vec<(String, Vec<u8>)>, out: &dyn Output) -> Vec<Diagnostic> {
+pub fn write(files: Vec<search::File>, out: &dyn Output) -> Vec<Diagnostic> {
     files.into_iter().filter_map(|(path, bytes)| write_file(out, &path, bytes).err()).collect()
 }
