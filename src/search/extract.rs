@@ -46,8 +46,9 @@ pub fn sections(html: &str) -> Vec<Section> {
         let name_end = name_and_attrs
             .find(|c: char| c.is_ascii_whitespace() || c == '/')
             .unwrap_or(name_and_attrs.len());
-        let name = name_and_attrs[..name_end].to_ascii_lowercase();
-        if !closing && SKIPPED.contains(&name.as_str()) {
+        let name = &name_and_attrs[..name_end];
+        let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(name));
+        if !closing && is(SKIPPED) {
             let end = format!("</{name}");
             rest = find_ignoring_case(rest, &end).map_or("", |at| {
                 let after = &rest[at..];
@@ -56,7 +57,7 @@ pub fn sections(html: &str) -> Vec<Section> {
             continue;
         }
         let heading_level = match name.as_bytes() {
-            [b'h', d @ b'1'..=b'6'] => Some(d - b'0'),
+            [b'h' | b'H', d @ b'1'..=b'6'] => Some(d - b'0'),
             _ => None,
         };
         match (heading_level, closing) {
@@ -73,13 +74,16 @@ pub fn sections(html: &str) -> Vec<Section> {
             }
             (Some(_), true) | (None, _) => {}
         }
-        if !INLINE.contains(&name.as_str()) {
-            current(&mut out, in_heading).push(' ');
+        if !is(INLINE) {
+            push_text(current(&mut out, in_heading), " ");
         }
     }
     out.retain_mut(|s| {
-        s.heading = collapse(&s.heading);
-        s.text = collapse(&s.text);
+        for text in [&mut s.heading, &mut s.text] {
+            if text.ends_with(' ') {
+                text.pop();
+            }
+        }
         !(s.heading.is_empty() && s.text.is_empty())
     });
     out
@@ -91,24 +95,34 @@ fn current(out: &mut [Section], in_heading: Option<u8>) -> &mut String {
     if in_heading.is_some() { &mut last.heading } else { &mut last.text }
 }
 
+/// Appends `text` with runs of white space as one space (a leading one only after other text;
+/// [`sections`] trims the last).
 fn push_text(to: &mut String, text: &str) {
-    if text.contains('&') {
-        to.push_str(&decode_entities(text));
+    let decoded;
+    let text = if text.contains('&') {
+        decoded = decode_entities(text);
+        decoded.as_str()
     } else {
-        to.push_str(text);
-    }
-}
-
-/// Runs of white space as one space, none at the ends.
-fn collapse(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for word in text.split_whitespace() {
-        if !out.is_empty() {
-            out.push(' ');
+        text
+    };
+    let mut words = text.split_whitespace();
+    let Some(first) = words.next() else {
+        if !text.is_empty() && !to.is_empty() && !to.ends_with(' ') {
+            to.push(' ');
         }
-        out.push_str(word);
+        return;
+    };
+    if text.starts_with(char::is_whitespace) && !to.is_empty() && !to.ends_with(' ') {
+        to.push(' ');
     }
-    out
+    to.push_str(first);
+    for word in words {
+        to.push(' ');
+        to.push_str(word);
+    }
+    if text.ends_with(char::is_whitespace) {
+        to.push(' ');
+    }
 }
 
 fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {

@@ -3,7 +3,7 @@
 //! chunks) that the browser fetches only for the results it shows. docs/search.md is the format's
 //! reference; the theme's search.js is its reader.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -125,7 +125,7 @@ impl Index {
             })
             .collect();
         let mut files = Vec::new();
-        let mut by_text: HashMap<String, Vec<Posting>> = HashMap::new();
+        let mut by_text: HashMap<String, Vec<Posting>> = HashMap::default();
         // Pages in id order, so every postings list comes out sorted by page.
         for (terms, fragments) in analysed {
             files.extend(fragments);
@@ -238,7 +238,7 @@ fn written_path(i: usize) -> String {
 fn encode_shard(terms: &[Term]) -> Vec<u8> {
     let mut out = Vec::with_capacity(SHARD_TARGET_BYTES * 2);
     write_varint(&mut out, terms.len() as u32);
-    let mut leader_of_stem: HashMap<&str, usize> = HashMap::new();
+    let mut leader_of_stem: HashMap<&str, usize> = HashMap::default();
     let mut previous: &[u8] = &[];
     for (i, term) in terms.iter().enumerate() {
         let text = term.text.as_bytes();
@@ -314,7 +314,7 @@ type PageTerms = Vec<(String, Posting)>;
 
 fn page_terms(page: u32, p: &Page, chunks: &[Chunk]) -> PageTerms {
     const UNSET: u32 = u32::MAX;
-    let mut stats: HashMap<String, Posting> = HashMap::new();
+    let mut stats: HashMap<String, Posting> = HashMap::default();
     let mut add = |term: &str, chunk: u32, bits: u32, counts: bool| {
         let posting = match stats.get_mut(term) {
             Some(p) => p,

@@ -17,12 +17,20 @@ pub const MAX_TERM_CHARS: usize = 32;
 /// Whether `c` belongs to a word: a letter, a digit, or a combining mark (so that a decomposed
 /// `é` stays one word; folding drops the mark). JS: `[\p{Alphabetic}\p{N}\p{M}]`.
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() || is_combining_mark(c)
+    if c.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() || is_combining_mark(c) }
 }
 
 /// Calls `f` with every term of `text`, folded (see [`fold_into`]), in order.
 pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
     let mut folded = String::new();
+    if text.is_ascii() {
+        // Most text: words are runs of ASCII letters and digits.
+        for word in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
+            fold_into(word, &mut folded);
+            f(&folded);
+        }
+        return;
+    }
     let mut start = None;
     for (i, c) in text.char_indices() {
         match (is_word_char(c), start) {
@@ -58,7 +66,8 @@ pub fn fold_into(word: &str, out: &mut String) {
     out.clear();
     if word.is_ascii() {
         // Most words: no decomposition to do.
-        out.extend(word.chars().take(MAX_TERM_CHARS).map(|c| c.to_ascii_lowercase()));
+        out.push_str(&word[..word.len().min(MAX_TERM_CHARS)]);
+        out.make_ascii_lowercase();
         return;
     }
     let stripped: String = word.nfkd().filter(|&c| !is_combining_mark(c)).collect();

@@ -5,6 +5,8 @@
 //! every page is rendered (and again, in part, after the dev server re-renders one page) instead
 //! of [`super::render_all`]; its manifest is reserved all the same.
 
+use rayon::prelude::*;
+
 use crate::content::DocId;
 use crate::diagnostic::Diagnostic;
 use crate::markdown::Rendered;
@@ -34,7 +36,7 @@ pub fn page(site: &Site, doc: DocId, md: Option<&Rendered>) -> search::Page {
     search::Page { url: site.url(path), title: title.clone(), sections }
 }
 
-/// Writes the index's files; returns the problems met.
+/// Writes the index's files, in parallel (they are thousands); returns the problems met.
 pub fn write(files: Vec<search::File>, out: &dyn Output) -> Vec<Diagnostic> {
-    files.into_iter().filter_map(|(path, bytes)| write_file(out, &path, bytes).err()).collect()
+    files.into_par_iter().filter_map(|(path, bytes)| write_file(out, &path, bytes).err()).collect()
 }
