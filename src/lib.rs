@@ -16,5 +16,6 @@ pub mod markdown;
 pub mod nesting;
 pub mod quiz;
 pub mod render;
+pub mod search;
 pub mod serve;
 pub mod theme;

@@ -10,13 +10,21 @@ use crate::content::{Page, PageId, PageKind};
 use crate::diagnostic::Diagnostic;
 use crate::markdown;
 use crate::quiz;
+use crate::search;
 
-/// Every quiz rendered twice: for embedding in guides (an h2), by quiz id, and as its own page
-/// (its title is the page's h1), by page id; and the problems found on the way.
-pub(super) fn render_quizzes(
-    site: &Site,
-    templates: &Templates,
-) -> (HashMap<String, String>, HashMap<PageId, String>, Vec<Diagnostic>) {
+/// Every quiz rendered, and the problems found on the way.
+pub(super) struct Quizzes {
+    /// For embedding in guides (an h2), by quiz id.
+    pub html: HashMap<String, String>,
+    /// As its own page (its title is the page's h1), by page id.
+    pub pages: HashMap<PageId, String>,
+    /// What search knows of each, by page id.
+    pub search: HashMap<PageId, search::Page>,
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Every quiz rendered twice: for embedding in guides, and as its own page.
+pub(super) fn render_quizzes(site: &Site, templates: &Templates) -> Quizzes {
     let quiz_results: Vec<(PageId, String, Option<QuizHtml>, Vec<Diagnostic>)> = site
         .content
         .pages
@@ -31,23 +39,23 @@ pub(super) fn render_quizzes(
             (id, q.id.clone(), html, problems)
         })
         .collect();
-    let mut diagnostics = Vec::new();
-    let mut quiz_html = HashMap::new();
-    let mut quiz_pages = HashMap::new();
+    let mut all =
+        Quizzes { html: HashMap::new(), pages: HashMap::new(), search: HashMap::new(), problems: Vec::new() };
     for (page, id, html, problems) in quiz_results {
-        diagnostics.extend(problems);
+        all.problems.extend(problems);
         match html {
-            Some(QuizHtml { own_page, embedded }) => {
-                quiz_pages.insert(page, own_page);
-                quiz_html.insert(id, embedded);
+            Some(QuizHtml { own_page, embedded, search }) => {
+                all.pages.insert(page, own_page);
+                all.html.insert(id, embedded);
+                all.search.insert(page, search);
             }
             // Reported in `problems`; guides embedding it get an empty slot, not a second error.
             None => {
-                quiz_html.insert(id, String::new());
+                all.html.insert(id, String::new());
             }
         }
     }
-    (quiz_html, quiz_pages, diagnostics)
+    all
 }
 
 /// A quiz through the theme's `partials/quiz.html`, twice.
@@ -56,6 +64,9 @@ struct QuizHtml {
     own_page: String,
     /// For guides that embed it, where its title is an h2.
     embedded: String,
+    /// Its title, description, intro and question prompts, for search. Options, feedback and
+    /// explanations are left out: a snippet must not give an answer away.
+    search: search::Page,
 }
 
 fn render_quiz(
@@ -120,11 +131,34 @@ fn render_quiz(
     };
     // The own page shows the quiz once: its ids need no embed number.
     let own_page = |html: String| quiz::embed_ids(&html, 1);
-    match render_at(1).and_then(|html| Ok(QuizHtml { own_page: own_page(html), embedded: render_at(2)? })) {
+    let search = search_page(&view);
+    let html = render_at(1)
+        .and_then(|html| Ok(QuizHtml { own_page: own_page(html), embedded: render_at(2)?, search }));
+    match html {
         Ok(html) => (Some(html), problems),
         Err(d) => {
             problems.push(d);
             (None, problems)
         }
+    }
+}
+
+/// A quiz as search knows it: its title, then its description and intro, then each prompt, as
+/// text without a heading (the theme's ids for questions are its own business).
+fn search_page(view: &quiz::QuizView) -> search::Page {
+    let text = |html: &str| {
+        let parts = search::extract::sections(html).into_iter().flat_map(|s| [s.heading, s.text]);
+        parts.filter(|t| !t.is_empty()).collect::<Vec<_>>().join(" ")
+    };
+    let intro = [text(&view.description_html), text(&view.intro_html)].join(" ").trim().to_string();
+    let prompts = view.questions.iter().map(|q| text(&q.prompt_html));
+    search::Page {
+        url: view.page_url.clone(),
+        title: view.title.clone(),
+        sections: std::iter::once(intro)
+            .chain(prompts)
+            .filter(|t| !t.is_empty())
+            .map(|text| search::Section { text, ..search::Section::default() })
+            .collect(),
     }
 }

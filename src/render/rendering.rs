@@ -6,11 +6,12 @@ use std::path::PathBuf;
 use rayon::prelude::*;
 
 use super::pages::{render_page, render_section, render_section_navs};
-use super::quizzes::render_quizzes;
+use super::quizzes::{Quizzes, render_quizzes};
 use super::{Output, Site, SiteResolver, Templates, site_files};
 use crate::content::{DocId, PageId, PageKind, SectionId, SourceFile};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, Document, Rendered};
+use crate::search;
 
 /// What rendering learned about every document, kept after the files are written.
 ///
@@ -23,6 +24,8 @@ pub struct Rendering {
     quiz_html: HashMap<String, String>,
     /// Each quiz's HTML as its own page, by page id.
     quiz_pages: HashMap<PageId, String>,
+    /// Each quiz's searchable text (title, description, intro, prompts), by page id.
+    quiz_search: HashMap<PageId, search::Page>,
     quiz_problems: Vec<Diagnostic>,
     /// `partials/section-nav.html` rendered once per top-level section (see [`render_section_navs`]).
     section_navs: HashMap<SectionId, String>,
@@ -36,6 +39,8 @@ pub struct Rendering {
     /// one document is re-rendered (a build never needs it).
     anchor_links_to: Option<HashMap<PathBuf, Vec<DocId>>>,
     site_file_errors: Vec<Diagnostic>,
+    /// The search index, kept so that an edit rewrites only the files it changes.
+    search: Option<search::Index>,
 }
 
 /// One page or section, rendered.
@@ -53,7 +58,8 @@ struct DocState {
 pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rendering {
     let content = site.content;
     // Quizzes first: guides embed their HTML.
-    let (quiz_html, quiz_pages, quiz_problems) = render_quizzes(site, templates);
+    let Quizzes { html: quiz_html, pages: quiz_pages, search: quiz_search, problems: quiz_problems } =
+        render_quizzes(site, templates);
     let (section_navs, section_nav_problem) = match render_section_navs(site, templates) {
         Ok(navs) => (navs, None),
         Err(d) => (HashMap::new(), Some(d)),
@@ -67,6 +73,7 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rend
     let mut rendering = Rendering {
         quiz_html,
         quiz_pages,
+        quiz_search,
         quiz_problems,
         section_navs,
         section_nav_problem,
@@ -75,6 +82,7 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rend
         doc_by_source: HashMap::new(),
         anchor_links_to: None,
         site_file_errors: Vec::new(),
+        search: None,
     };
     let docs: Vec<DocId> = rendering.docs().collect();
     for &doc in &docs {
@@ -99,6 +107,11 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rend
         }
     }
     rendering.site_file_errors = site_files::render_all(site, templates, out);
+    // The search index, from the text just rendered: guides and quizzes by page id, then sections.
+    let pages: Vec<search::Page> = docs.par_iter().map(|&doc| rendering.search_page(site, doc)).collect();
+    let (index, files) = search::Index::new(&pages, &site.config.language);
+    rendering.search = Some(index);
+    rendering.site_file_errors.extend(site_files::search_index::write(files, out));
     rendering
 }
 
@@ -145,6 +158,26 @@ impl Rendering {
         }
         self.anchor_links_to = Some(index);
         self.doc_mut(doc).template_error = self.render_template(site, templates, doc, out).err();
+        let page = self.search_page(site, doc);
+        let search_id = match doc {
+            DocId::Page(id) => id,
+            DocId::Section(id) => self.pages.len() + id,
+        };
+        if let Some(index) = &mut self.search {
+            let files = index.replace_page(search_id, &page);
+            self.site_file_errors.extend(site_files::search_index::write(files, out));
+        }
+    }
+
+    /// What search knows of one page or section (see [`site_files::search_index::page`]).
+    fn search_page(&self, site: &Site, doc: DocId) -> search::Page {
+        match doc {
+            DocId::Page(id) => match self.quiz_search.get(&id) {
+                Some(quiz) => quiz.clone(),
+                None => site_files::search_index::page(site, doc, self.doc(doc).md.as_ref()),
+            },
+            DocId::Section(_) => site_files::search_index::page(site, doc, self.doc(doc).md.as_ref()),
+        }
     }
 
     /// Builds what [`Rendering::render_document`] needs to find the pages linking to an edited

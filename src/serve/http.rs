@@ -310,7 +310,7 @@ mod tests {
         assert_eq!(content_type("a/index.html"), "text/html; charset=utf-8");
         assert_eq!(content_type("style.CSS"), "text/css; charset=utf-8");
         assert_eq!(content_type("atom.xml"), "application/xml; charset=utf-8");
-        assert_eq!(content_type("search-index.json"), "application/json");
+        assert_eq!(content_type("search/index.json"), "application/json");
         assert_eq!(content_type("README"), "application/octet-stream");
     }
 }

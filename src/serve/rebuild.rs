@@ -245,3 +245,59 @@ impl Model {
         Outcome { work, report, files, elapsed: started.elapsed() }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn search_files(files: &Files) -> Vec<(String, Vec<u8>)> {
+        let mut out: Vec<(String, Vec<u8>)> = files
+            .iter()
+            .filter(|(path, _)| path.starts_with("search/"))
+            .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
+            .collect();
+        out.sort();
+        out
+    }
+
+    /// Whether some shard of the index holds the term `word`.
+    fn indexed(files: &Files, word: &str) -> bool {
+        files
+            .iter()
+            .filter(|(path, _)| path.starts_with("search/s/"))
+            .any(|(_, bytes)| crate::search::index::decode_shard(bytes).iter().any(|t| t.0 == word))
+    }
+
+    #[test]
+    fn a_one_page_edit_leaves_the_search_index_a_clean_build_would_write() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        write("site.toml", "title = \"T\"\nbase_url = \"https://t.example\"\n");
+        write("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
+        write("content/guides/other.md", "---\ntitle: Other\n---\nAnother page about xylophones.\n");
+        let page =
+            write("content/guides/edited.md", "---\ntitle: Edited\n---\n## Part\n\nOld quokka text.\n");
+        let opts = || build::Options { root: root.clone(), output: None, base_url: None, drafts: false };
+        let mut model = Model::new(opts());
+        let first = model.rebuild_all();
+        let before = first.files.expect("the site builds");
+        assert!(indexed(&before, "quokka") && !indexed(&before, "wombat"));
+
+        write("content/guides/edited.md", "---\ntitle: Edited\n---\n## Part\n\nNew wombat text.\n");
+        let edit = model.rebuild(&[page]).expect("an input changed");
+        assert_eq!(edit.work, Work::Document("content/guides/edited.md".into()), "one page re-rendered");
+        let after = edit.files.expect("the edit builds");
+        assert!(indexed(&after, "wombat"), "the new word is found");
+        assert!(!indexed(&after, "quokka"), "the old word is gone");
+
+        let clean = Model::new(opts()).rebuild_all().files.unwrap();
+        assert_eq!(search_files(&after), search_files(&clean), "same index as a clean build");
+        assert!(indexed(&after, "xylophones"), "other pages are still found");
+    }
+}

@@ -14,7 +14,7 @@ mod aliases;
 mod feed;
 mod not_found;
 mod robots;
-mod search_index;
+pub mod search_index;
 mod sitemap;
 mod statics;
 mod tags;
@@ -36,13 +36,12 @@ pub const SITE_FILES: &[SiteFile] = &[
     SiteFile { writes: &["atom.xml"], render: feed::render },
     SiteFile { writes: &[], render: tags::render },
     SiteFile { writes: &[], render: aliases::render },
-    SiteFile { writes: &[search_index::FILE], render: search_index::render },
     SiteFile { writes: &[], render: statics::render },
 ];
 
-/// The output files that site files always write.
+/// The output files that site files always write, the search index's manifest included.
 pub fn reserved_files() -> impl Iterator<Item = &'static str> {
-    SITE_FILES.iter().flat_map(|f| f.writes.iter().copied())
+    SITE_FILES.iter().flat_map(|f| f.writes.iter().copied()).chain([search_index::FILE])
 }
 
 /// Writes every site file; returns every problem met.

@@ -1,34 +1,37 @@
-// tandem default theme: the header search over the site's JSON index, and keyboard access to
-// tables or code that scroll sideways. No dependencies; every word shown comes from the HTML
-// (data-msg-* attributes on the search form).
+// tandem default theme: the header search box, and keyboard access to tables or code that scroll
+// sideways. No dependencies; every word shown comes from the HTML (data-msg-* attributes on the
+// search form). The search engine (search.js) and its index load only when the box gets focus.
 
-const fold = (s) => (s || "").normalize("NFD").replace(/\p{M}/gu, "").toLowerCase();
 const MAX = 8;
+/** Typing faster than this fetches nothing for the letters in between. */
+const DEBOUNCE_MS = 80;
 
 function search(form) {
   const input = form.querySelector("[data-search-input]");
   const list = form.querySelector("[data-search-results]");
   const status = form.querySelector("[data-search-status]");
   if (!input || !list) return;
-  const msg = (key, n) => (form.dataset["msg" + key] || "").replace("{n}", n);
+  const msg = (key, n) => (form.dataset["msg" + key] || "").replace("{n}", n.toLocaleString());
   const say = (text) => status && (status.textContent = text);
   const links = () => [...list.querySelectorAll("a")];
   const close = () => {
     list.hidden = true;
     say("");
   };
-  let index = null;
-  let loading = null;
+  const open = () => {
+    list.hidden = false;
+  };
+  let engine = null;
+  let timer = 0;
+  let asked = 0;
 
-  // Fetched once, on first focus or input; a failed fetch is tried again on the next input.
+  // The engine and the index's manifest, once, on first focus; a failure is tried again next time.
   const load = () =>
-    (loading ||= fetch(form.dataset.index)
-      .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
-      .then((items) => {
-        index = items.map((i) => ({ i, title: fold(i.t), rest: fold(`${i.d} ${i.s}`) }));
-      })
-      .catch(() => {
-        loading = null;
+    (engine ||= import(new URL("search.js", import.meta.url).href)
+      .then((m) => m.open(form.dataset.index))
+      .catch((e) => {
+        engine = null;
+        throw e;
       }));
 
   const note = (text) => {
@@ -36,61 +39,71 @@ function search(form) {
     li.className = "search-empty";
     li.textContent = text;
     list.replaceChildren(li);
-    list.hidden = false;
+    open();
     say(text);
   };
 
-  // Every word must appear in the title, description or section; title hits rank first.
-  const show = () => {
-    const words = fold(input.value).trim().split(/\s+/).filter(Boolean);
-    if (!words.length) {
-      close();
-      list.replaceChildren();
-      say("");
-      return;
-    }
-    if (!index) return note(msg("Error"));
-    const hits = [];
-    for (const e of index) {
-      let score = 0;
-      for (const w of words) {
-        const at = e.title.indexOf(w);
-        const s = at === 0 || e.title[at - 1] === " " ? 3 : at > 0 ? 2 : e.rest.includes(w) ? 1 : 0;
-        if (!s) {
-          score = 0;
-          break;
-        }
-        score += s;
+  const span = (className, pieces) => {
+    const el = document.createElement("span");
+    el.className = className;
+    for (const p of pieces) {
+      if (p.mark) {
+        const mark = document.createElement("mark");
+        mark.textContent = p.text;
+        el.append(mark);
+      } else {
+        el.append(p.text);
       }
-      if (score) hits.push([score, e.i]);
     }
-    if (!hits.length) return note(msg("None"));
-    hits.sort((a, b) => b[0] - a[0]);
+    return el;
+  };
+
+  const show = (answer) => {
+    if (!answer.total) return note(msg("None", 0));
     list.replaceChildren(
-      ...hits.slice(0, MAX).map(([, i]) => {
+      ...answer.results.map((r) => {
         const li = document.createElement("li");
         const a = document.createElement("a");
-        a.href = i.u;
-        for (const text of [i.t, i.s]) {
-          if (!text) continue;
-          const span = document.createElement("span");
-          span.textContent = text;
-          a.append(span);
-        }
+        a.href = r.url;
+        a.append(span("search-title", [{ text: r.title, mark: false }]));
+        if (r.heading) a.append(span("search-heading", [{ text: r.heading, mark: false }]));
+        if (r.snippet.length) a.append(span("search-snippet", r.snippet));
         li.append(a);
         return li;
       }),
     );
-    list.hidden = false;
-    const n = Math.min(hits.length, MAX);
-    say(n === 1 ? msg("One", n) : msg("Many", n));
+    open();
+    say(answer.total === 1 ? msg("One", 1) : msg("Many", answer.total));
   };
 
-  const update = () => (index ? show() : load().then(show));
-  input.addEventListener("focus", () => (input.value ? update() : load()));
+  const run = async () => {
+    const query = input.value;
+    const mine = ++asked;
+    if (!query.trim()) {
+      list.replaceChildren();
+      close();
+      return;
+    }
+    try {
+      const e = await load();
+      const answer = await e.search(query, { limit: MAX, isStale: () => mine !== asked });
+      if (answer && mine === asked) {
+        if (!answer.words.length) note(msg("None", 0));
+        else show(answer);
+      }
+    } catch {
+      if (mine === asked) note(msg("Error", 0));
+    }
+  };
+  const update = () => {
+    clearTimeout(timer);
+    timer = setTimeout(run, DEBOUNCE_MS);
+  };
+
+  input.addEventListener("focus", () => (input.value ? update() : load().catch(() => {})));
   input.addEventListener("input", update);
 
-  // Enter goes to the first result: there is no search page to submit to.
+  // Enter goes to the first result (or the focused one): there is no search page to submit to.
   form.addEventListener("submit", (ev) => {
     ev.preventDefault();
     const first = links()[0];
