@@ -54,14 +54,16 @@ fn rewrite<'e>(event: Event<'e>, range: std::ops::Range<usize>, pass: &mut Pass)
     }
 }
 
-fn is_external(url: &str) -> bool {
+/// Whether a link leaves the site: a scheme (`https:`, `mailto:`) or a protocol-relative `//`.
+pub(crate) fn is_external(url: &str) -> bool {
     url.starts_with("//")
         || url.split_once(':').is_some_and(|(scheme, _)| {
             !scheme.is_empty() && scheme.chars().all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
         })
 }
 
-fn percent_decode(s: &str) -> String {
+/// `%20` and the like decoded; malformed escapes are kept as written.
+pub(crate) fn percent_decode(s: &str) -> String {
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

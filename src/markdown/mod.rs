@@ -9,7 +9,7 @@
 mod callouts;
 mod code;
 mod headings;
-mod links;
+pub(crate) mod links;
 mod literal_html;
 mod math;
 pub mod shortcodes;
