@@ -19,9 +19,10 @@ pub mod links;
 pub mod quiz;
 pub mod summary;
 
+use crate::content::normalize_path;
 use crate::markdown::links::{is_external, percent_decode};
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -216,7 +217,7 @@ impl BookToml {
             .map(|a| a.iter().filter_map(toml::Value::as_str).map(str::to_string).collect())
             .unwrap_or_default();
         let src = string("src").unwrap_or_else(|| "src".into());
-        if normalize(Path::new(&src)).is_none() {
+        if normalize_path(Path::new(&src)).is_none() {
             return Err(Diagnostic::error("book.toml", format!("`src = \"{src}\"` points outside the book"))
                 .with_hint("tandem import reads only files inside the book's folder"));
         }
@@ -322,7 +323,7 @@ impl BookToml {
             .and_then(|h| h.get("theme"))
             .and_then(toml::Value::as_str)
             .map_or_else(|| PathBuf::from("theme"), PathBuf::from);
-        if let Some(rel) = normalize(&theme_dir) {
+        if let Some(rel) = normalize_path(&theme_dir) {
             let dir = book_root.join(&rel);
             if dir.is_dir() {
                 for entry in walkdir::WalkDir::new(&dir).sort_by_file_name().into_iter().flatten() {
@@ -459,7 +460,7 @@ impl Plan {
                         continue;
                     };
                     let decoded = percent_decode(path);
-                    let Some(source) = normalize(Path::new(decoded.trim_start_matches("./"))) else {
+                    let Some(source) = normalize_path(Path::new(decoded.trim_start_matches("./"))) else {
                         imported.report.push(
                             Diagnostic::error(
                                 summary_rel,
@@ -1019,7 +1020,7 @@ impl Plan {
         } else {
             from_dir.join(&decoded)
         };
-        let Some(path) = normalize(&joined) else {
+        let Some(path) = normalize_path(&joined) else {
             return Some(Target::Missing(decoded));
         };
         let candidates: Vec<PathBuf> = if decoded.ends_with('/') || path.as_os_str().is_empty() {
@@ -1097,24 +1098,6 @@ fn encode_path(path: &str) -> String {
         }
     }
     out
-}
-
-/// `a/./b/../c` → `a/c`; `None` if it climbs out or is absolute.
-fn normalize(path: &Path) -> Option<PathBuf> {
-    let mut out = PathBuf::new();
-    for c in path.components() {
-        match c {
-            Component::CurDir => {}
-            Component::ParentDir => {
-                if !out.pop() {
-                    return None;
-                }
-            }
-            Component::Normal(n) => out.push(n),
-            Component::RootDir | Component::Prefix(_) => return None,
-        }
-    }
-    Some(out)
 }
 
 /// `base`, or `base-2`, `base-3`… whichever is not taken yet (and takes it).
