@@ -227,7 +227,7 @@ async fn events(State(state): State<AppState>) -> Sse<impl Stream<Item = Result<
             Ok(event) => Some((event, receiver)),
             // Missed some: whatever they were, a reload catches up.
             Err(broadcast::error::RecvError::Lagged(_)) => {
-                Some((LiveEvent::Reload { version: 0, errors: false }, receiver))
+                Some((LiveEvent::Reload { version: 0, errors: false, pages: None }, receiver))
             }
             Err(broadcast::error::RecvError::Closed) => None,
         }

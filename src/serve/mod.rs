@@ -49,29 +49,65 @@ pub struct Options {
     pub allow_hosts: Vec<String>,
 }
 
-/// What open pages are told.
+/// What open pages are told, as the events of `/__tandem/events` (read by `live.js`).
 #[derive(Debug, Clone)]
 pub enum LiveEvent {
-    /// Sent first on every connection: a page older than this version reloads.
+    /// Sent first on every connection: a page older than this version updates itself.
     Hello { version: u64 },
-    /// The site was rebuilt (or failed to, and pages now show the errors).
-    Reload { version: u64, errors: bool },
+    /// The site was rebuilt (or failed to, and pages now show the errors): open pages fetch
+    /// themselves again and patch the document, or reload.
+    Reload {
+        version: u64,
+        errors: bool,
+        /// The only output files that changed (`guides/one/index.html`), when that is known:
+        /// other pages need not ask. `None`: any page may have changed.
+        pages: Option<Vec<String>>,
+    },
     /// Only these stylesheets changed (URL paths): pages swap them without reloading.
     Css { version: u64, paths: Vec<String> },
+}
+
+/// The data of a `hello` event.
+#[derive(serde::Serialize)]
+struct HelloData {
+    version: u64,
+}
+
+/// The data of a `reload` event.
+#[derive(serde::Serialize)]
+struct ReloadData<'a> {
+    version: u64,
+    errors: bool,
+    pages: Option<&'a [String]>,
+}
+
+/// The data of a `css` event.
+#[derive(serde::Serialize)]
+struct CssData<'a> {
+    version: u64,
+    paths: &'a [String],
 }
 
 impl LiveEvent {
     pub fn to_sse(&self) -> Event {
         let (name, data) = match self {
-            LiveEvent::Hello { version } => ("hello", serde_json::json!({ "version": version })),
-            LiveEvent::Reload { version, errors } => {
-                ("reload", serde_json::json!({ "version": version, "errors": errors }))
+            LiveEvent::Hello { version } => {
+                ("hello", serde_json::to_string(&HelloData { version: *version }))
             }
+            LiveEvent::Reload { version, errors, pages } => (
+                "reload",
+                serde_json::to_string(&ReloadData {
+                    version: *version,
+                    errors: *errors,
+                    pages: pages.as_deref(),
+                }),
+            ),
             LiveEvent::Css { version, paths } => {
-                ("css", serde_json::json!({ "version": version, "paths": paths }))
+                ("css", serde_json::to_string(&CssData { version: *version, paths }))
             }
         };
-        Event::default().event(name).data(data.to_string())
+        // Serialising these plain structs cannot fail.
+        Event::default().event(name).data(data.unwrap_or_default())
     }
 }
 
@@ -207,7 +243,10 @@ fn announce(state: &AppState, outcome: &Outcome, verb: &str) {
         Work::Statics(paths) if outcome.files.is_some() && paths.iter().all(|p| p.ends_with(".css")) => {
             LiveEvent::Css { version, paths: paths.iter().map(|p| format!("/{p}")).collect() }
         }
-        _ => LiveEvent::Reload { version, errors: outcome.files.is_none() },
+        Work::Document { output, .. } if outcome.files.is_some() => {
+            LiveEvent::Reload { version, errors: false, pages: Some(vec![output.clone()]) }
+        }
+        _ => LiveEvent::Reload { version, errors: outcome.files.is_none(), pages: None },
     };
     let _ = state.events.send(event);
 }

@@ -33,8 +33,9 @@ pub const INPUT_DIRS: [&str; 4] = [CONTENT_DIR, "templates", "themes", "static"]
 pub enum Work {
     /// Loaded and rendered everything: this many pages (sections and quizzes included).
     Full { pages: usize },
-    /// Rendered one document again.
-    Document(PathBuf),
+    /// Rendered one document again: its source (relative to the site root), and the one output
+    /// file that changed.
+    Document { source: PathBuf, output: String },
     /// Read these static files again (paths in the output).
     Statics(Vec<String>),
 }
@@ -54,7 +55,7 @@ impl Outcome {
         let ms = self.elapsed.as_millis();
         let what = match &self.work {
             Work::Full { pages } => format!("{pages} page{}", if *pages == 1 { "" } else { "s" }),
-            Work::Document(_) => "1 page".to_string(),
+            Work::Document { .. } => "1 page".to_string(),
             Work::Statics(paths) => paths.join(", "),
         };
         match self.files {
@@ -196,7 +197,8 @@ impl Model {
             DocId::Page(id) => &content.pages[id].path,
             DocId::Section(id) => &content.sections[id].path,
         };
-        if site.overwritten.contains(&render::output_file(page_path)) {
+        let output = render::output_file(page_path);
+        if site.overwritten.contains(&output) {
             return None; // Another file replaces this page's output; a full build sorts that out.
         }
         let view = Site { root: &self.opts.root, config: &site.loaded.config, content };
@@ -204,7 +206,7 @@ impl Model {
         site.rendering.render_document(&view, &site.loaded.templates, doc, &out);
         self.files = Arc::new(out.into_parts().0);
         let report = self.report();
-        Some(self.outcome(Work::Document(rel.to_path_buf()), report, started))
+        Some(self.outcome(Work::Document { source: rel.to_path_buf(), output }, report, started))
     }
 
     /// Static files changed in place, each the one a build copies to its output path.
@@ -291,7 +293,14 @@ mod tests {
 
         write("content/guides/edited.md", "---\ntitle: Edited\n---\n## Part\n\nNew wombat text.\n");
         let edit = model.rebuild(&[page]).expect("an input changed");
-        assert_eq!(edit.work, Work::Document("content/guides/edited.md".into()), "one page re-rendered");
+        assert_eq!(
+            edit.work,
+            Work::Document {
+                source: "content/guides/edited.md".into(),
+                output: "guides/edited/index.html".into()
+            },
+            "one page re-rendered"
+        );
         let after = edit.files.expect("the edit builds");
         assert!(indexed(&after, "wombat"), "the new word is found");
         assert!(!indexed(&after, "quokka"), "the old word is gone");

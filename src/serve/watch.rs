@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
 use notify::{Config, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
 
 use super::rebuild::INPUT_DIRS;
@@ -16,6 +17,10 @@ use super::rebuild::INPUT_DIRS;
 /// A batch ends once no event came for this long: long enough to take in an editor's save (temp
 /// file, rename, backup) in one go, short enough that the edit→reload round trip stays fast.
 pub const QUIET: Duration = Duration::from_millis(20);
+/// After an event that ends a save (the writer closed the file it wrote, or renamed a file into
+/// place), a batch ends once the folder has been quiet this long instead: that file is whole, and
+/// saves that come together (a formatter run over many files) still make one batch.
+pub const SETTLE: Duration = Duration::from_millis(3);
 /// …or this long after its first event, however busy the folder is.
 pub const MAX_WAIT: Duration = Duration::from_millis(200);
 /// How often `--poll` looks at every file.
@@ -72,15 +77,17 @@ impl Watch {
     /// [`MAX_WAIT`]). `None` once the watcher has stopped.
     pub fn next_batch(&mut self) -> Option<Batch> {
         let mut batch = Batch::default();
+        let mut saved = false;
         while batch.paths.is_empty() && !batch.rescan {
             let first = self.events.recv().ok()?;
-            self.add(first, &mut batch);
+            saved = self.add(first, &mut batch);
         }
         let deadline = Instant::now() + MAX_WAIT;
         loop {
-            let wait = QUIET.min(deadline.saturating_duration_since(Instant::now()));
+            let quiet = if saved { SETTLE } else { QUIET };
+            let wait = quiet.min(deadline.saturating_duration_since(Instant::now()));
             match self.events.recv_timeout(wait) {
-                Ok(event) => self.add(event, &mut batch),
+                Ok(event) => saved = self.add(event, &mut batch),
                 Err(_) => break,
             }
         }
@@ -90,16 +97,22 @@ impl Watch {
         Some(batch)
     }
 
-    fn add(&mut self, event: notify::Result<notify::Event>, batch: &mut Batch) {
+    /// Adds what `event` names to `batch`; true when the event ends a save.
+    fn add(&mut self, event: notify::Result<notify::Event>, batch: &mut Batch) -> bool {
         let event = match event {
             Ok(event) => event,
             Err(_) => {
                 batch.rescan = true;
-                return;
+                return false;
             }
         };
+        let saved = matches!(
+            event.kind,
+            EventKind::Access(AccessKind::Close(AccessMode::Write))
+                | EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Both))
+        );
         if matches!(event.kind, EventKind::Access(_)) {
-            return;
+            return saved;
         }
         batch.rescan |= event.need_rescan();
         for path in event.paths {
@@ -109,5 +122,6 @@ impl Watch {
             }
             batch.paths.push(path);
         }
+        saved
     }
 }

@@ -1,6 +1,8 @@
 // `tandem serve --watch` in a real browser (Debian's chromium, driven by playwright-core): a page
-// edit reloads the open page, a stylesheet edit is swapped in without a reload, a build error shows
-// the overlay with the terminal's report, and fixing it reloads the page without the overlay.
+// edit is patched into the open page without a reload (scroll, focus, open <details> and unsaved
+// quiz answers stay), a change to the page's scripts reloads it, a stylesheet edit is swapped in,
+// a build error shows the overlay with the terminal's report, and fixing it reloads the page
+// without the overlay.
 // Everything runs on 127.0.0.1; the server and the browser are stopped at the end.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -74,9 +76,18 @@ test('live reload, stylesheet swap and error overlay in a browser', { skip, time
     await page.waitForFunction(() => getComputedStyle(document.body).color === 'rgb(200, 0, 0)', null, { timeout: 10000 });
     assert.equal(await page.evaluate(() => window.stillHere), true, 'no reload for CSS');
 
-    // A page edit: the open page reloads and shows it.
+    // A page edit: patched into the open page, which is not reloaded.
     writeFileSync(join(root, 'content/guides/one.md'), GUIDE.replace('The first version.', 'The second version.'));
     await page.waitForFunction(() => document.body.innerText.includes('The second version.'), null, { timeout: 10000 });
+    assert.equal(await page.evaluate(() => window.stillHere), true, 'patched in place');
+    assert.equal(await page.locator('main p').count(), 1, 'the paragraph was changed, not added');
+    assert.equal(await color(), 'rgb(200, 0, 0)', 'the swapped stylesheet stays');
+
+    // A new script in the head: the page reloads, so that the script runs.
+    writeFileSync(join(root, 'static/extra.js'), 'window.extraRan = true;\n');
+    writeFileSync(join(root, 'templates/page.html'), readFileSync(join(root, 'templates/page.html'), 'utf8')
+      .replace('</head>', '<script src="/extra.js"></script></head>'));
+    await page.waitForFunction(() => window.extraRan === true, null, { timeout: 10000 });
     assert.equal(await page.evaluate(() => window.stillHere), undefined, 'reloaded');
 
     // An error: the overlay shows the report, HTML-escaped, over the last good page.
@@ -92,6 +103,122 @@ test('live reload, stylesheet swap and error overlay in a browser', { skip, time
     writeFileSync(join(root, 'content/guides/one.md'), GUIDE.replace('The first version.', 'The third version.'));
     await page.waitForFunction(() => document.body.innerText.includes('The third version.'), null, { timeout: 10000 });
     assert.equal(await overlay.count(), 0);
+  } finally {
+    await browser.close();
+    child.kill();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+const LONG = (last) => `---
+title: Long
+weight: 2
+---
+## Read this
+
+${Array.from({ length: 60 }, (_, i) => `Paragraph ${i} of a long guide, long enough to scroll past.`).join('\n\n')}
+
+<details><summary>More</summary>
+
+What the summary hides.
+
+</details>
+
+{{ quiz(id="check") }}
+
+${last}
+`;
+
+const QUIZ = (prompt) => `title: Check
+mode: knowledge
+remember: false
+questions:
+  - id: pick
+    type: single
+    prompt: ${prompt}
+    options:
+      - text: Yes
+        correct: true
+      - text: No
+  - id: word
+    type: text
+    prompt: Say a word.
+    accept: [hello]
+`;
+
+function themedSite() {
+  const root = mkdtempSync(join(tmpdir(), 'tandem-serve-'));
+  const files = {
+    'site.toml': 'title = "Live"\n',
+    'content/_index.md': '---\ntitle: Home\n---\nWelcome.\n',
+    'content/guides/_index.md': '---\ntitle: Guides\n---\n',
+    'content/guides/long.md': LONG('The last paragraph.'),
+    'content/quizzes/_index.md': '---\ntitle: Quizzes\n---\n',
+    'content/quizzes/check.yaml': QUIZ('Is this the first prompt?'),
+  };
+  for (const [rel, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, rel)), { recursive: true });
+    writeFileSync(join(root, rel), text);
+  }
+  return root;
+}
+
+test('an edit keeps scroll, focus, open details and unsaved quiz answers', { skip, timeout: 60000 }, async () => {
+  const root = themedSite();
+  const { child, url } = await serve(root);
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  try {
+    const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(`${url}/guides/long/`);
+    await page.waitForSelector('form[data-quiz-ready]');
+    await page.waitForTimeout(300);
+
+    // The reader opens the details, answers without submitting, types, and scrolls.
+    await page.locator('details summary').click();
+    await page.locator('input[type="radio"][value="0"]').check();
+    const word = page.locator('[data-question="word"] input');
+    await word.fill('hel');
+    await page.evaluate(() => { window.scrollTo(0, 1200); window.stillHere = true; });
+    await word.focus({ preventScroll: true });
+    await page.evaluate(() => window.scrollTo(0, 1200));
+    const state = () => page.evaluate(() => ({
+      scroll: Math.round(window.scrollY),
+      open: document.querySelector('details').open,
+      picked: document.querySelector('input[type="radio"][value="0"]').checked,
+      word: document.querySelector('[data-question="word"] input').value,
+      focused: document.activeElement?.closest('[data-question]')?.dataset.question ?? null,
+      stillHere: window.stillHere === true,
+      ready: document.querySelectorAll('form[data-quiz-ready]').length,
+    }));
+    const before = await state();
+    assert.deepEqual(before, { scroll: 1200, open: true, picked: true, word: 'hel', focused: 'word', stillHere: true, ready: 1 });
+
+    // Text changed below the quiz, then a new element above it: the page is patched both times.
+    writeFileSync(join(root, 'content/guides/long.md'), LONG('The edited paragraph.'));
+    await page.waitForFunction(() => document.body.innerText.includes('The edited paragraph.'), null, { timeout: 10000 });
+    assert.deepEqual(await state(), before, 'nothing the reader did is lost');
+    writeFileSync(join(root, 'content/guides/long.md'),
+      LONG('The edited paragraph.').replace('## Read this', '## Read this\n\n> A new quote.'));
+    await page.waitForFunction(() => document.querySelector('main blockquote')?.textContent.includes('A new quote.'), null, { timeout: 10000 });
+    const after = await state();
+    assert.ok(Math.abs(after.scroll - before.scroll) < 120, `scrolled from ${before.scroll} to ${after.scroll}`);
+    assert.deepEqual({ ...after, scroll: 0 }, { ...before, scroll: 0 });
+
+    // The quiz itself changes: its form is put in anew, enhanced again, with the answers kept.
+    writeFileSync(join(root, 'content/quizzes/check.yaml'), QUIZ('Is this the second prompt?'));
+    await page.waitForFunction(() => document.body.innerText.includes('Is this the second prompt?'), null, { timeout: 10000 });
+    await page.waitForSelector('form[data-quiz-ready]');
+    const changed = await state();
+    assert.deepEqual({ ...changed, scroll: 0, focused: null }, { ...before, scroll: 0, focused: null });
+    // It still scores, once: the answers typed before the edit count.
+    await word.fill('hello');
+    await page.locator('[data-quiz-submit]').click();
+    await page.waitForSelector('[data-quiz-result][data-score="100"]');
+    assert.equal(await page.locator('form[data-quiz-ready]').count(), 1);
+    assert.deepEqual(errors, []);
   } finally {
     await browser.close();
     child.kill();

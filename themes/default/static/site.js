@@ -131,9 +131,11 @@ function search(form) {
   document.addEventListener("click", (ev) => form.contains(ev.target) || close());
 
   form.hidden = false;
+  form.dataset.searchReady = "";
 }
 
-document.querySelectorAll("form[data-search]").forEach(search);
+// Only forms not set up yet: `tandem serve` runs this script again after patching a page.
+document.querySelectorAll("form[data-search]:not([data-search-ready])").forEach(search);
 
 // Rust code keeps rustdoc's hidden lines in the page; a button shows them. Its words come from
 // the page (data-msg-show-hidden / data-msg-hide-hidden on <body>).
