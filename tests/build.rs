@@ -262,3 +262,52 @@ fn file_names_that_urls_cannot_hold_are_percent_encoded() {
     let sitemap = f.read("public/sitemap.xml");
     assert!(sitemap.contains("https://example.org/q&amp;a%20%231/caf%C3%A9%20au%20lait/"), "{sitemap}");
 }
+
+/// The section navigation of a page of a big section lists the stretch of 20 it is in, with links
+/// to the stretches around it and to the section's page; a small section lists every page.
+#[test]
+fn section_navigation_stays_small_on_big_sections() {
+    let f = Fixture::new();
+    for i in 1..=45 {
+        f.write(
+            &format!("content/big/p{i:02}.md"),
+            &format!("---\ntitle: Page {i:02}\nweight: {i}\n---\nText.\n"),
+        );
+    }
+    f.write("content/big/_index.md", "---\ntitle: Big\n---\n");
+    let run = f.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let nav = |rel: &str| {
+        let html = f.read(rel);
+        let at = html.find(r#"<nav class="section-nav""#).unwrap_or_else(|| panic!("no section nav: {html}"));
+        html[at..at + html[at..].find("</nav>").unwrap()].to_string()
+    };
+    let links = |nav: &str| nav.matches("<li><a ").count();
+
+    let middle = nav("public/big/p25/index.html");
+    assert_eq!(links(&middle), 20, "{middle}");
+    assert!(middle.contains(">Page 21</a>") && middle.contains(">Page 40</a>"), "{middle}");
+    assert!(!middle.contains(">Page 20</a>") && !middle.contains(">Page 41</a>"), "{middle}");
+    assert!(middle.contains(r#"<a href="/big/p25/" aria-current="page">Page 25</a>"#), "{middle}");
+    assert_eq!(middle.matches("aria-current").count(), 1, "{middle}");
+    assert!(middle.contains(r#"<a href="/big/p01/">Earlier pages</a>"#), "{middle}");
+    assert!(middle.contains(r#"<a href="/big/p41/">Later pages</a>"#), "{middle}");
+    assert!(middle.contains(r#"21–40 of <a href="/big/">all 45 pages</a>"#), "{middle}");
+
+    let first = nav("public/big/p01/index.html");
+    assert!(!first.contains("Earlier pages") && first.contains("Later pages"), "{first}");
+    let last = nav("public/big/p45/index.html");
+    assert_eq!(links(&last), 5, "{last}");
+    assert!(last.contains("Earlier pages") && !last.contains("Later pages"), "{last}");
+    assert!(last.contains("41–45 of"), "{last}");
+    // The section's own page still lists every page.
+    assert_eq!(f.read("public/big/index.html").matches(">Page ").count(), 45);
+
+    let small = nav("public/guides/one/index.html");
+    assert!(
+        !small.contains("section-nav-range") && !small.contains("Earlier") && !small.contains("Later"),
+        "{small}"
+    );
+    assert!(small.contains(r#"<a href="/guides/one/" aria-current="page">One</a>"#), "{small}");
+    assert!(small.contains(r#"<a href="/guides/two/">Two</a>"#), "{small}");
+}

@@ -39,7 +39,7 @@ pub(super) fn render_page(
     id: PageId,
     md: Option<&Rendered>,
     quiz_html: Option<&str>,
-    section_navs: &HashMap<SectionId, String>,
+    section_navs: &SectionNavs,
     out: &dyn Output,
 ) -> Result<(), Diagnostic> {
     let page = &site.content.pages[id];
@@ -79,7 +79,7 @@ pub(super) fn render_page(
         source: page.source.path.display().to_string(),
     };
     let mut ctx = base_context(site, &page.path, page.section);
-    let nav = site.content.ancestors(page.section).get(1).and_then(|top| section_navs.get(top));
+    let nav = section_navs.for_page(site, id, page.section);
     ctx.insert("section_nav", &nav.map(|html| mark_current(html, &ctx_page.url)).unwrap_or_default());
     ctx.insert("page", &ctx_page);
     let html = templates.render(template, &ctx, &page.source.path)?;
@@ -142,21 +142,84 @@ pub(super) fn render_section(
     write(out, &output_file(&section.path), html.into_bytes())
 }
 
-/// `partials/section-nav.html` rendered once per top-level section, with no page marked current.
+/// How many of a top-level section's pages the section navigation of a page lists: a section with
+/// more shows the stretch of this many the page is in, with links to the stretches before and
+/// after it and to the section's own page, which lists them all.
+pub const SECTION_NAV_STRETCH: usize = 20;
+
+/// What `partials/section-nav.html` gets as `section_pages`: one stretch of a top-level section's
+/// pages.
+#[derive(Serialize)]
+struct SectionNavStretch<'a> {
+    title: &'a str,
+    url: String,
+    /// The pages of this stretch, in the section's order.
+    pages: Vec<PageSummary<'a>>,
+    /// Where the stretch is in the section, counted from 1, and how many pages the section has.
+    first: usize,
+    last: usize,
+    total: usize,
+    /// The first page of the stretch before this one and of the one after, if any.
+    earlier: Option<Link>,
+    later: Option<Link>,
+}
+
+/// `partials/section-nav.html` rendered once per stretch of [`SECTION_NAV_STRETCH`] pages of
+/// each top-level section, with no page marked current.
 ///
-/// On big sites the list of a section's pages is most of every page's HTML; rendering it once per
-/// section instead of once per page is what keeps a 10,000-page build fast. Pages get it as
-/// `section_nav`, with their own link marked by [`mark_current`].
-pub(super) fn render_section_navs(
-    site: &Site,
-    templates: &Templates,
-) -> Result<HashMap<SectionId, String>, Diagnostic> {
+/// On big sites a section's navigation would be most of every page's HTML if it listed every page
+/// of the section; rendering it once per stretch instead of once per page is also what keeps a
+/// 10,000-page build fast. Pages get it as `section_nav`, with their own link marked by
+/// [`mark_current`].
+#[derive(Default)]
+pub(super) struct SectionNavs {
+    /// By top-level section: each stretch's HTML, in order.
+    stretches: HashMap<SectionId, Vec<String>>,
+    /// Each page listed in a top-level section's navigation: its place there.
+    place: HashMap<PageId, usize>,
+}
+
+impl SectionNavs {
+    /// The navigation for a page of `section` (the stretch it is in), not yet marked.
+    fn for_page(&self, site: &Site, id: PageId, section: SectionId) -> Option<&str> {
+        let top = *site.content.ancestors(section).get(1)?;
+        let stretches = self.stretches.get(&top)?;
+        let at = self.place.get(&id).map_or(0, |place| place / SECTION_NAV_STRETCH);
+        stretches.get(at).map(String::as_str)
+    }
+}
+
+pub(super) fn render_section_navs(site: &Site, templates: &Templates) -> Result<SectionNavs, Diagnostic> {
     let top_level = &site.content.sections[0].subsections;
-    top_level
+    let jobs: Vec<(SectionId, usize)> = top_level
+        .iter()
+        .flat_map(|&id| {
+            let pages = site.content.sections[id].pages.len();
+            (0..pages.div_ceil(SECTION_NAV_STRETCH).max(1)).map(move |stretch| (id, stretch))
+        })
+        .collect();
+    let rendered: Vec<(SectionId, String)> = jobs
         .par_iter()
-        .map(|&id| {
+        .map(|&(id, stretch)| {
+            let section = &site.content.sections[id];
+            let total = section.pages.len();
+            let start = (stretch * SECTION_NAV_STRETCH).min(total);
+            let end = (start + SECTION_NAV_STRETCH).min(total);
+            let link =
+                |at: Option<usize>| at.and_then(|at| section.pages.get(at)).map(|&p| site.page_link(p));
+            let stretch = SectionNavStretch {
+                title: &section.meta.title,
+                url: site.url(&section.path),
+                pages: section.pages[start..end].iter().map(|&p| site.summary(p)).collect(),
+                first: start + 1,
+                last: end,
+                total,
+                earlier: link(start.checked_sub(SECTION_NAV_STRETCH)),
+                later: link(Some(end)),
+            };
             let mut ctx = base_context(site, "", id);
             ctx.insert("current_url", "");
+            ctx.insert("section_pages", &stretch);
             let html = templates.render(
                 "partials/section-nav.html",
                 &ctx,
@@ -164,7 +227,15 @@ pub(super) fn render_section_navs(
             )?;
             Ok((id, html))
         })
-        .collect()
+        .collect::<Result<_, Diagnostic>>()?;
+    let mut navs = SectionNavs::default();
+    for (id, html) in rendered {
+        navs.stretches.entry(id).or_default().push(html);
+    }
+    for &id in top_level {
+        navs.place.extend(site.content.sections[id].pages.iter().enumerate().map(|(at, &p)| (p, at)));
+    }
+    Ok(navs)
 }
 
 /// Marks the link to `url` in a rendered navigation with `aria-current="page"`.

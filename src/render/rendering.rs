@@ -5,10 +5,10 @@ use std::path::PathBuf;
 
 use rayon::prelude::*;
 
-use super::pages::{render_page, render_section, render_section_navs};
+use super::pages::{SectionNavs, render_page, render_section, render_section_navs};
 use super::quizzes::{Quizzes, render_quizzes};
 use super::{Output, Site, SiteResolver, Templates, site_files};
-use crate::content::{DocId, PageId, PageKind, SectionId, SourceFile};
+use crate::content::{DocId, PageId, PageKind, SourceFile};
 use crate::diagnostic::Diagnostic;
 use crate::markdown::{self, Document, Rendered};
 use crate::search;
@@ -27,8 +27,8 @@ pub struct Rendering {
     /// Each quiz's searchable text (title, description, intro, prompts), by page id.
     quiz_search: HashMap<PageId, search::Page>,
     quiz_problems: Vec<Diagnostic>,
-    /// `partials/section-nav.html` rendered once per top-level section (see [`render_section_navs`]).
-    section_navs: HashMap<SectionId, String>,
+    /// `partials/section-nav.html` rendered once per stretch of a top-level section's pages.
+    section_navs: SectionNavs,
     section_nav_problem: Option<Diagnostic>,
     /// By page id and section id.
     pages: Vec<DocState>,
@@ -62,7 +62,7 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rend
         render_quizzes(site, templates);
     let (section_navs, section_nav_problem) = match render_section_navs(site, templates) {
         Ok(navs) => (navs, None),
-        Err(d) => (HashMap::new(), Some(d)),
+        Err(d) => (SectionNavs::default(), Some(d)),
     };
     // Markdown of every page and section, in parallel.
     let markdown =
