@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark, not a test: clean builds of the shared corpus at 1,000 and 10,000 pages, tandem beside
-# Hugo in the same run (median of 3 each). Prints wall time, pages per second and peak memory.
+# Hugo in the same run (median of 3 each). Prints wall time, pages per second, peak memory and the
+# bytes of output written (the sum of the output files' sizes, of the last run).
 #
 #   benches/build.sh [SIZES...]        default: 1000 10000
 #
@@ -29,7 +30,10 @@ median() { sort -n | awk '{a[NR]=$0} END {print a[int((NR+1)/2)]}'; }
 
 rm -rf "$work"/out-*
 trap 'rm -rf "$work"/out-*' EXIT
-printf "%-8s %-7s %10s %12s %10s\n" pages tool "wall (s)" "pages/s" "peak (MB)"
+# The output folder's files, in bytes (their sizes; folders not counted).
+output_bytes() { find "$1" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}'; }
+
+printf "%-8s %-7s %10s %12s %10s %12s\n" pages tool "wall (s)" "pages/s" "peak (MB)" "output (MB)"
 for n in "${sizes[@]}"; do
   corpus=$work/corpus-$n
   [ -d "$corpus/neutral" ] || python3 "$gen" "$n" "$corpus" --layouts neutral,hugo --sections 20 --seed 1 >/dev/null
@@ -46,11 +50,14 @@ for n in "${sizes[@]}"; do
       else
         measure hugo --source "$corpus/hugo" --quiet --destination "$out" >> "$work/runs-$tool.txt"
       fi
+      output_bytes "$out" > "$work/bytes-$tool.txt"
     done
   done
   for tool in tandem hugo; do
     wall=$(cut -d' ' -f1 "$work/runs-$tool.txt" | median)
     peak=$(cut -d' ' -f2 "$work/runs-$tool.txt" | median)
-    printf "%-8s %-7s %10.2f %12.0f %10.0f\n" "$n" $tool "$wall" "$(echo "$n / $wall" | bc -l)" "$(echo "$peak / 1024" | bc -l)"
+    bytes=$(cat "$work/bytes-$tool.txt")
+    printf "%-8s %-7s %10.2f %12.0f %10.0f %12.1f\n" "$n" $tool "$wall" "$(echo "$n / $wall" | bc -l)" \
+      "$(echo "$peak / 1024" | bc -l)" "$(echo "$bytes / 1000000" | bc -l)"
   done
 done
