@@ -112,6 +112,14 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rend
     let (index, files) = search::Index::new(&pages, &site.config.language);
     rendering.search = Some(index);
     rendering.site_file_errors.extend(site_files::search_index::write(files, out));
+    // Nothing reads a document's HTML once its page is written and the search index has read its
+    // text (a one-page edit renders that page's Markdown again), and on a big site it weighs as
+    // much as the pages' text: the dev server keeps this Rendering for as long as it runs.
+    for state in rendering.pages.iter_mut().chain(&mut rendering.sections) {
+        if let Some(md) = &mut state.md {
+            md.html = String::new();
+        }
+    }
     rendering
 }
 
