@@ -104,9 +104,9 @@ test('live reload, stylesheet swap and error overlay in a browser', { skip, time
     await page.waitForFunction(() => document.body.innerText.includes('The third version.'), null, { timeout: 10000 });
     assert.equal(await overlay.count(), 0);
   } finally {
-    await browser.close();
+    // The server first: a browser that fails to close must not leave it running.
     child.kill();
-    rmSync(root, { recursive: true, force: true });
+    await browser.close().finally(() => rmSync(root, { recursive: true, force: true }));
   }
 });
 
@@ -220,8 +220,8 @@ test('an edit keeps scroll, focus, open details and unsaved quiz answers', { ski
     assert.equal(await page.locator('form[data-quiz-ready]').count(), 1);
     assert.deepEqual(errors, []);
   } finally {
-    await browser.close();
+    // The server first: a browser that fails to close must not leave it running.
     child.kill();
-    rmSync(root, { recursive: true, force: true });
+    await browser.close().finally(() => rmSync(root, { recursive: true, force: true }));
   }
 });
