@@ -139,9 +139,11 @@ document.querySelectorAll("form[data-search]:not([data-search-ready])").forEach(
 
 // Rust code keeps rustdoc's hidden lines in the page; a button shows them. Its words come from
 // the page (data-msg-show-hidden / data-msg-hide-hidden on <body>).
-for (const pre of document.querySelectorAll("pre[data-hidden-lines]")) {
+// Only blocks without their button yet: `tandem serve` runs this script again after patching a page.
+for (const pre of document.querySelectorAll("pre[data-hidden-lines]:not([data-toggle-ready])")) {
   const words = document.body.dataset;
   if (!words.msgShowHidden) break;
+  pre.dataset.toggleReady = "";
   const button = document.createElement("button");
   button.type = "button";
   button.className = "code-toggle";
