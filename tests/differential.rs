@@ -1,8 +1,9 @@
 //! The Rust reference scorer and the browser's quiz.js must agree on every input (SPEC §3).
 //!
 //! For every quiz in content/ and in the quiz fixtures: hundreds of random answer sets, all-lowest,
-//! all-highest, and sets found to land exactly on each `when` cut, scored by both; the outcome,
-//! every dimension and the knowledge totals must match.
+//! all-highest, and sets found to land exactly on each `when` cut, scored by both (with a random
+//! draw where the quiz has `draw`); the outcome, every dimension and the knowledge totals must
+//! match. The fixtures include `top` with `when` and `otherwise` (assessment-top-when.yaml).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -307,13 +308,35 @@ fn rust_and_javascript_scorers_agree_on_every_quiz() {
             }
         }
 
-        let cases: Vec<Value> = sets.iter().map(|a| json!({ "data": data, "answers": a })).collect();
+        // With `draw`, each answer set is a reader's with a random draw (answers to the questions
+        // not drawn are there too, and must count for nothing on both sides).
+        let draws: Vec<Option<Vec<String>>> = sets
+            .iter()
+            .map(|_| {
+                let n = data["draw"].as_u64()? as usize;
+                let mut ids: Vec<String> = quiz.questions.iter().map(|q| q.id.clone()).collect();
+                for i in 0..n {
+                    let j = i + rng.below((ids.len() - i) as u64) as usize;
+                    ids.swap(i, j);
+                }
+                ids.truncate(n);
+                Some(ids)
+            })
+            .collect();
+        let cases: Vec<Value> = sets
+            .iter()
+            .zip(&draws)
+            .map(|(a, drawn)| json!({ "data": data, "answers": a, "drawn": drawn }))
+            .collect();
         let js = score_in_node(&cases);
         assert_eq!(js.len(), sets.len());
-        for (answers_json, js_result) in sets.iter().zip(&js) {
+        for ((answers_json, js_result), drawn) in sets.iter().zip(&js).zip(&draws) {
             let parsed: Answers = serde_json::from_value(answers_json.clone()).unwrap();
-            let rust = quiz::score(&quiz, &parsed)
-                .unwrap_or_else(|missing| panic!("{}: generated answers miss {missing:?}", path.display()));
+            let rust = match drawn {
+                Some(drawn) => quiz::score_drawn(&quiz, &parsed, drawn),
+                None => quiz::score(&quiz, &parsed),
+            }
+            .unwrap_or_else(|missing| panic!("{}: generated answers miss {missing:?}", path.display()));
             let rust = serde_json::to_value(&rust).unwrap();
             let context =
                 || format!("{}\nanswers: {answers_json}\nrust: {rust}\njs:   {js_result}", path.display());

@@ -51,6 +51,9 @@ struct GroupScores {
     points: Vec<Vec<f64>>,
     /// False when the points are a sampled over-approximation.
     exact: bool,
+    /// Knowledge with `draw`: set when only a sample of the draws was checked, so the points,
+    /// all reachable, may not be all the reachable ones.
+    draws: Option<DrawSample>,
 }
 
 /// Runs the analysis: reports gaps, overlaps, unreachable outcomes and unfair `top`
@@ -68,6 +71,25 @@ pub(crate) fn analyze(r: &mut Reporter, quiz: &Quiz) -> Vec<(f64, f64)> {
             ranges[d] =
                 (values.clone().fold(f64::INFINITY, f64::min), values.fold(f64::NEG_INFINITY, f64::max));
         }
+    }
+    for sample in groups.iter().filter_map(|g| g.draws).filter(|_| !quiz.outcomes.is_empty()) {
+        r.push(
+            r.warning(
+                r.value(at!["draw"]),
+                format!(
+                    "`draw: {}` of {} questions gives {} different sets of questions, too many to check each",
+                    quiz.draw.unwrap_or(0),
+                    quiz.questions.len(),
+                    sample.total
+                ),
+            )
+            .with_hint(format!(
+                "the outcomes were checked on {} sets drawn at random: a gap or an overlap reported is real, but \
+                 one may be missed; give the questions whole-number points (then every draw is checked), or \
+                 draw from fewer questions",
+                sample.checked
+            )),
+        );
     }
     // Without outcomes there is nothing to prove, and the ranges are only for the bars.
     for group in groups.iter().filter(|g| !g.exact && !quiz.outcomes.is_empty()) {
@@ -92,11 +114,9 @@ pub(crate) fn analyze(r: &mut Reporter, quiz: &Quiz) -> Vec<(f64, f64)> {
 fn cut_points(quiz: &Quiz) -> Vec<Vec<f64>> {
     let mut cuts = vec![Vec::new(); quiz.dimensions.len()];
     for outcome in &quiz.outcomes {
-        if let OutcomeRule::When(bounds) = &outcome.rule {
-            for b in bounds {
-                if let Some(d) = quiz.dimension_index(&b.dimension) {
-                    cuts[d].extend(b.min.iter().chain(&b.below));
-                }
+        for b in outcome.rule.bounds() {
+            if let Some(d) = quiz.dimension_index(&b.dimension) {
+                cuts[d].extend(b.min.iter().chain(&b.below));
             }
         }
     }
@@ -121,11 +141,71 @@ fn sorted_distinct(mut points: Vec<Vec<f64>>) -> Vec<Vec<f64>> {
 }
 
 /// Knowledge: the one dimension `score` = 100 × earned / possible, over every combination of
-/// what each question can earn.
+/// what each question can earn, and with `draw`, over every set of questions a reader can draw.
 fn knowledge_scores(quiz: &Quiz, cuts: &[f64]) -> GroupScores {
-    let possible: f64 = quiz.questions.iter().fold(0.0, |sum, q| sum + q.points.unwrap_or(1.0));
+    let all: Vec<usize> = (0..quiz.questions.len()).collect();
+    let Some(draw) = quiz.draw.filter(|&d| d < all.len()) else {
+        return match subset_scores(quiz, &all) {
+            Some(points) => {
+                GroupScores { dims: vec![0], points: sorted_distinct(points), exact: true, draws: None }
+            }
+            None => {
+                GroupScores { dims: vec![0], points: sampled(0.0, 100.0, cuts), exact: false, draws: None }
+            }
+        };
+    };
+    let n = all.len();
+    let total = choose(n, draw);
+    let (subsets, sampled_draws): (Vec<Vec<usize>>, bool) = if total <= MAX_DRAWS as u128 {
+        (Combinations::new(n, draw).collect(), false)
+    } else if let Some(subsets) = draws_by_profile(quiz, draw) {
+        (subsets, false)
+    } else {
+        // Too many to check one by one: a fixed sample, the same on every run.
+        let mut rng = XorShift(0x5eed_d4a3 ^ n as u64);
+        let sample = (0..MAX_DRAWS)
+            .map(|_| {
+                let mut pool = all.clone();
+                for i in 0..draw {
+                    pool.swap(i, i + rng.below((n - i) as u64) as usize);
+                }
+                let mut subset = pool[..draw].to_vec();
+                subset.sort_unstable();
+                subset
+            })
+            .collect();
+        (sample, true)
+    };
+    let checked = subsets.len();
+    let mut points = Vec::new();
+    for subset in &subsets {
+        match subset_scores(quiz, subset) {
+            Some(p) if points.len() + p.len() <= MAX_STATES => points.extend(p),
+            _ => {
+                return GroupScores {
+                    dims: vec![0],
+                    points: sampled(0.0, 100.0, cuts),
+                    exact: false,
+                    draws: None,
+                };
+            }
+        }
+    }
+    GroupScores {
+        dims: vec![0],
+        points: sorted_distinct(points),
+        exact: true,
+        draws: sampled_draws.then_some(DrawSample { total, checked }),
+    }
+}
+
+/// Every `score` a reader given the questions `asked` (indices, ascending) can reach, adding in
+/// question order as the scorer does; `None` past [`MAX_STATES`].
+fn subset_scores(quiz: &Quiz, asked: &[usize]) -> Option<Vec<Vec<f64>>> {
+    let possible: f64 = asked.iter().fold(0.0, |sum, &i| sum + quiz.questions[i].points.unwrap_or(1.0));
     let mut earned: HashSet<u64> = HashSet::from([key(0.0)]);
-    for q in &quiz.questions {
+    for &i in asked {
+        let q = &quiz.questions[i];
         // Every knowledge question can also earn 0: a wrong answer always exists (checked).
         let can_earn = q.kind.can_earn(q.points.unwrap_or(1.0));
         let mut next = HashSet::new();
@@ -136,11 +216,120 @@ fn knowledge_scores(quiz: &Quiz, cuts: &[f64]) -> GroupScores {
         }
         earned = next;
         if earned.len() > MAX_STATES {
-            return GroupScores { dims: vec![0], points: sampled(0.0, 100.0, cuts), exact: false };
+            return None;
         }
     }
-    let points = earned.into_iter().map(|e| vec![100.0 * f64::from_bits(e) / possible]).collect();
-    GroupScores { dims: vec![0], points: sorted_distinct(points), exact: true }
+    Some(earned.into_iter().map(|e| vec![100.0 * f64::from_bits(e) / possible]).collect())
+}
+
+/// How many draws are checked one by one at most.
+const MAX_DRAWS: usize = 2_000;
+
+/// A draw whose sets of questions were too many to check: how many there are, how many were.
+#[derive(Debug, Clone, Copy)]
+struct DrawSample {
+    total: u128,
+    checked: usize,
+}
+
+/// `n` choose `k`, saturating.
+fn choose(n: usize, k: usize) -> u128 {
+    (0..k).fold(1u128, |c, i| c.saturating_mul((n - i) as u128) / (i as u128 + 1))
+}
+
+/// The `k`-element subsets of `0..n`, ascending, in lexicographic order.
+struct Combinations {
+    n: usize,
+    next: Option<Vec<usize>>,
+}
+
+impl Combinations {
+    fn new(n: usize, k: usize) -> Self {
+        Combinations { n, next: (k <= n).then(|| (0..k).collect()) }
+    }
+}
+
+impl Iterator for Combinations {
+    type Item = Vec<usize>;
+    fn next(&mut self) -> Option<Vec<usize>> {
+        let current = self.next.take()?;
+        let k = current.len();
+        let mut c = current.clone();
+        // The last position that can still move right.
+        if let Some(i) = (0..k).rev().find(|&i| c[i] < self.n - k + i) {
+            c[i] += 1;
+            for j in i + 1..k {
+                c[j] = c[j - 1] + 1;
+            }
+            self.next = Some(c);
+        }
+        Some(current)
+    }
+}
+
+/// Whether what every question is worth and can earn is a whole number (and small), so that
+/// sums are exact in any order and questions alike in both are interchangeable in a draw.
+fn profiles_are_exact(quiz: &Quiz) -> bool {
+    let whole = |x: f64| x.fract() == 0.0 && x.abs() < 1e9;
+    quiz.questions.iter().all(|q| {
+        let points = q.points.unwrap_or(1.0);
+        whole(points) && q.kind.can_earn(points).into_iter().all(whole)
+    })
+}
+
+/// With whole-number points, which questions a reader draws matters only through how many of
+/// each kind (what it is worth, what it can earn): one representative draw per count of each
+/// kind covers every draw exactly. `None` when points are not whole or the counts are too many.
+fn draws_by_profile(quiz: &Quiz, draw: usize) -> Option<Vec<Vec<usize>>> {
+    if !profiles_are_exact(quiz) {
+        return None;
+    }
+    // Questions grouped by kind, as lists of their indices.
+    let mut kinds: BTreeMap<Vec<u64>, Vec<usize>> = BTreeMap::new();
+    for (i, q) in quiz.questions.iter().enumerate() {
+        let points = q.points.unwrap_or(1.0);
+        let mut profile: Vec<u64> = q.kind.can_earn(points).into_iter().map(key).collect();
+        profile.sort_unstable();
+        profile.dedup();
+        profile.insert(0, key(points));
+        kinds.entry(profile).or_default().push(i);
+    }
+    let kinds: Vec<Vec<usize>> = kinds.into_values().collect();
+    let mut out = Vec::new();
+    // Depth-first over how many of each kind, summing to `draw`.
+    fn walk(kinds: &[Vec<usize>], left: usize, taken: &mut Vec<usize>, out: &mut Vec<Vec<usize>>) -> bool {
+        let Some((first, rest)) = kinds.split_first() else {
+            if left == 0 {
+                let mut subset = taken.clone();
+                subset.sort_unstable();
+                out.push(subset);
+            }
+            return out.len() <= MAX_DRAWS;
+        };
+        let room: usize = rest.iter().map(Vec::len).sum();
+        for m in left.saturating_sub(room)..=left.min(first.len()) {
+            taken.extend(&first[..m]);
+            let ok = walk(rest, left - m, taken, out);
+            taken.truncate(taken.len() - m);
+            if !ok {
+                return false;
+            }
+        }
+        true
+    }
+    walk(&kinds, draw, &mut Vec::new(), &mut out).then_some(out)
+}
+
+/// xorshift64: a fixed, dependency-free sample of draws.
+struct XorShift(u64);
+
+impl XorShift {
+    fn below(&mut self, n: u64) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 % n.max(1)
+    }
 }
 
 /// Assessment: the dimensions split into groups linked by shared questions, each enumerated.
@@ -174,7 +363,7 @@ fn assessment_scores(quiz: &Quiz, cuts: &[Vec<f64>]) -> Vec<GroupScores> {
     let mut groups = Vec::new();
     for dims in members.into_values() {
         match enumerate_group(quiz, &dims, &touches) {
-            Some(points) => groups.push(GroupScores { dims, points, exact: true }),
+            Some(points) => groups.push(GroupScores { dims, points, exact: true, draws: None }),
             None => {
                 for d in dims {
                     let (lo, hi) = dimension_bounds(quiz, d);
@@ -182,6 +371,7 @@ fn assessment_scores(quiz: &Quiz, cuts: &[Vec<f64>]) -> Vec<GroupScores> {
                         dims: vec![d],
                         points: sampled(lo, hi, &cuts[d]),
                         exact: false,
+                        draws: None,
                     });
                 }
             }
@@ -308,6 +498,9 @@ struct Coverage {
     approximate: bool,
     /// The check gave up past [`MAX_PARTIALS`] partial combinations.
     truncated: bool,
+    /// Only a sample of the draws was checked: the scores found are reachable, but there may be
+    /// others.
+    incomplete: bool,
 }
 
 /// A set of outcomes, by index.
@@ -331,6 +524,23 @@ impl OutcomeSet {
         self.0.iter().zip(&other.0).all(|(a, b)| a & !b == 0)
     }
 
+    fn contains(&self, k: usize) -> bool {
+        self.0[k / 64] & (1 << (k % 64)) != 0
+    }
+
+    fn or(&self, other: &OutcomeSet) -> OutcomeSet {
+        OutcomeSet(self.0.iter().zip(&other.0).map(|(a, b)| a | b).collect())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.0.iter().all(|w| *w == 0)
+    }
+
+    /// Whether `self` and `other` hold the same members of `mask`.
+    fn same_within(&self, other: &OutcomeSet, mask: &OutcomeSet) -> bool {
+        self.0.iter().zip(&other.0).zip(&mask.0).all(|((a, b), m)| (a ^ b) & m == 0)
+    }
+
     fn iter(&self) -> impl Iterator<Item = usize> + '_ {
         self.0
             .iter()
@@ -339,25 +549,50 @@ impl OutcomeSet {
     }
 }
 
-/// Which `top` outcome holds, as far as the dimensions seen so far tell, for a candidate
+/// Which `top` outcomes may hold, as far as the dimensions seen so far tell, for a candidate
 /// highest score `M` that no dimension exceeds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Lead {
     /// No dimension so far scores `M`.
     Below,
     /// A dimension that no `top` outcome names scores `M`: no `top` outcome holds (SPEC: a tie
     /// with it is not a win).
     Blocked,
-    /// The earliest listed `top` outcome whose dimension scores `M`.
-    Top(usize),
+    /// The `top` outcomes whose dimension scores `M` and whose `when` still holds: the first of
+    /// them is the result's `top` outcome. Kept only up to the first whose `when` is empty
+    /// (nothing after it can win), so without `top` + `when` this is the earliest one alone.
+    Tops(OutcomeSet),
 }
 
 impl Lead {
-    fn and(self, other: Lead) -> Lead {
+    fn and(&self, other: &Lead) -> Lead {
         match (self, other) {
-            (Lead::Below, lead) | (lead, Lead::Below) => lead,
+            (Lead::Below, lead) | (lead, Lead::Below) => lead.clone(),
             (Lead::Blocked, _) | (_, Lead::Blocked) => Lead::Blocked,
-            (Lead::Top(a), Lead::Top(b)) => Lead::Top(a.min(b)),
+            (Lead::Tops(a), Lead::Tops(b)) => Lead::Tops(a.or(b)),
+        }
+    }
+
+    /// The same lead with what can no longer matter dropped: `top` outcomes whose `when` fails
+    /// (not in `holding`), and those after the first that always holds (in `unconditional`).
+    fn canonical(self, holding: &OutcomeSet, unconditional: &OutcomeSet) -> Lead {
+        let Lead::Tops(tops) = self else { return self };
+        let mut kept = OutcomeSet::empty(tops.0.len() * 64);
+        kept.0.truncate(tops.0.len());
+        for k in tops.and(holding).iter() {
+            kept.insert(k);
+            if unconditional.contains(k) {
+                break;
+            }
+        }
+        Lead::Tops(kept)
+    }
+
+    /// The `top` outcome that holds, if any.
+    fn winner(&self) -> Option<usize> {
+        match self {
+            Lead::Tops(tops) => tops.iter().next(),
+            Lead::Below | Lead::Blocked => None,
         }
     }
 }
@@ -383,16 +618,28 @@ enum Keep {
 
 /// Partial combinations with dominated ones dropped. Intersecting two holding sets with the
 /// same set keeps them in order, so a dropped partial could only have led to findings its
-/// dominator also leads to: the product of the groups is never enumerated.
+/// dominator also leads to: the product of the groups is never enumerated. Only the `when`
+/// outcomes are compared so: the `top` outcomes whose `when` holds decide which one wins, so
+/// partials are compared only with those that agree on them (and on the lead).
 #[derive(Debug)]
-struct Frontier {
+struct Frontier<'s> {
     keep: Keep,
     partials: Vec<Partial>,
+    sets: &'s Sets,
 }
 
-impl Frontier {
-    fn new(keep: Keep) -> Self {
-        Frontier { keep, partials: Vec::new() }
+/// The kinds of outcome, as sets, for the coverage check.
+#[derive(Debug)]
+struct Sets {
+    /// The outcomes with `top`.
+    tops: OutcomeSet,
+    /// The `top` outcomes without `when`.
+    unconditional: OutcomeSet,
+}
+
+impl<'s> Frontier<'s> {
+    fn new(keep: Keep, sets: &'s Sets) -> Self {
+        Frontier { keep, partials: Vec::new(), sets }
     }
 
     /// Adds `p` unless a kept partial dominates it; the first of equal partials stays, so the
@@ -403,23 +650,27 @@ impl Frontier {
             Keep::Largest => b.is_subset(a),
             Keep::Smallest => a.is_subset(b),
         };
-        if self.partials.iter().any(|q| q.lead == p.lead && dominates(&q.holding, &p.holding)) {
+        let tops = &self.sets.tops;
+        let alike = |q: &Partial| q.lead == p.lead && q.holding.same_within(&p.holding, tops);
+        if self.partials.iter().any(|q| alike(q) && dominates(&q.holding, &p.holding)) {
             return;
         }
-        self.partials.retain(|q| !(q.lead == p.lead && dominates(&p.holding, &q.holding)));
+        self.partials.retain(|q| !(alike(q) && dominates(&p.holding, &q.holding)));
         self.partials.push(p);
     }
 
     /// Every kept partial extended by every option of the next group; `None` past
     /// [`MAX_PARTIALS`].
-    fn extend(&self, options: &[Partial]) -> Option<Frontier> {
-        let mut next = Frontier::new(self.keep);
+    fn extend(&self, options: &[Partial]) -> Option<Frontier<'s>> {
+        let mut next = Frontier::new(self.keep, self.sets);
         for p in &self.partials {
             for o in options {
                 let mut points = Vec::with_capacity(p.points.len() + 1);
                 points.extend(&p.points);
                 points.extend(&o.points);
-                next.insert(Partial { holding: p.holding.and(&o.holding), lead: p.lead.and(o.lead), points });
+                let holding = p.holding.and(&o.holding);
+                let lead = p.lead.and(&o.lead).canonical(&holding, &self.sets.unconditional);
+                next.insert(Partial { holding, lead, points });
                 if next.partials.len() > MAX_PARTIALS {
                     return None;
                 }
@@ -443,7 +694,7 @@ struct GroupView<'g> {
 }
 
 impl<'g> GroupView<'g> {
-    fn new(quiz: &Quiz, group: &'g GroupScores, first_top: &[Option<usize>]) -> Self {
+    fn new(quiz: &Quiz, group: &'g GroupScores, tops_on: &[OutcomeSet], sets: &Sets) -> Self {
         let n = quiz.outcomes.len();
         let mut holding = Vec::with_capacity(group.points.len());
         let mut highest = Vec::with_capacity(group.points.len());
@@ -451,8 +702,8 @@ impl<'g> GroupView<'g> {
         for p in &group.points {
             let mut set = OutcomeSet::empty(n);
             for (k, outcome) in quiz.outcomes.iter().enumerate() {
-                if let OutcomeRule::When(bounds) = &outcome.rule {
-                    let holds = bounds.iter().all(|b| {
+                if outcome.rule != OutcomeRule::Otherwise {
+                    let holds = outcome.rule.bounds().iter().all(|b| {
                         let d = quiz.dimension_index(&b.dimension);
                         match group.dims.iter().position(|&x| Some(x) == d) {
                             Some(k) => b.holds(p[k]),
@@ -468,11 +719,13 @@ impl<'g> GroupView<'g> {
             holding.push(set);
             let high = p.iter().copied().fold(f64::NEG_INFINITY, f64::max);
             highest.push(high);
-            lead.push(
+            let here =
                 group.dims.iter().zip(p).filter(|(_, v)| **v == high).fold(Lead::Below, |lead, (&d, _)| {
-                    lead.and(first_top[d].map_or(Lead::Blocked, Lead::Top))
-                }),
-            );
+                    let on_d =
+                        if tops_on[d].is_empty() { Lead::Blocked } else { Lead::Tops(tops_on[d].clone()) };
+                    lead.and(&on_d)
+                });
+            lead.push(here.canonical(holding.last().expect("pushed above"), &sets.unconditional));
         }
         let mut by_highest: Vec<u32> = (0..group.points.len() as u32).collect();
         by_highest.sort_by(|&a, &b| highest[a as usize].total_cmp(&highest[b as usize]));
@@ -495,30 +748,54 @@ impl<'g> GroupView<'g> {
 /// the sweep goes. Each group's points are visited once in the sweep, so the work is near-linear
 /// in the reachable scores.
 fn check_coverage(quiz: &Quiz, groups: &[GroupScores]) -> Coverage {
+    let mut coverage = check_ruled_coverage(quiz, groups);
+    // `otherwise` (last, SPEC §3.3) takes exactly the gaps the others leave.
+    if let Some(last) = quiz.outcomes.len().checked_sub(1)
+        && quiz.outcomes[last].rule == OutcomeRule::Otherwise
+    {
+        coverage.reached[last] = coverage.gap_count > 0;
+        coverage.gaps.clear();
+        coverage.gap_count = 0;
+    }
+    coverage
+}
+
+/// [`check_coverage`] of the outcomes other than `otherwise`.
+fn check_ruled_coverage(quiz: &Quiz, groups: &[GroupScores]) -> Coverage {
     let mut coverage = Coverage {
         reached: vec![false; quiz.outcomes.len()],
         approximate: groups.iter().any(|g| !g.exact),
+        incomplete: groups.iter().any(|g| g.draws.is_some()),
         ..Coverage::default()
     };
-    let mut first_top: Vec<Option<usize>> = vec![None; quiz.dimensions.len()];
-    for (k, outcome) in quiz.outcomes.iter().enumerate().rev() {
-        if let OutcomeRule::Top(d) = &outcome.rule
-            && let Some(d) = quiz.dimension_index(d)
-        {
-            first_top[d] = Some(k);
-        }
-    }
-    let has_top = first_top.iter().any(Option::is_some);
-    let views: Vec<GroupView> = groups.iter().map(|g| GroupView::new(quiz, g, &first_top)).collect();
-    let mut all_when = OutcomeSet::empty(quiz.outcomes.len());
+    let n = quiz.outcomes.len();
+    let mut tops_on = vec![OutcomeSet::empty(n); quiz.dimensions.len()];
+    let mut sets = Sets { tops: OutcomeSet::empty(n), unconditional: OutcomeSet::empty(n) };
+    // Every outcome but `otherwise`, which takes what the others leave (see `report_coverage`).
+    let mut all_ruled = OutcomeSet::empty(n);
     for (k, outcome) in quiz.outcomes.iter().enumerate() {
-        if let OutcomeRule::When(_) = outcome.rule {
-            all_when.insert(k);
+        match &outcome.rule {
+            OutcomeRule::When(_) => all_ruled.insert(k),
+            OutcomeRule::Top { dimension, when } => {
+                all_ruled.insert(k);
+                sets.tops.insert(k);
+                if when.is_empty() {
+                    sets.unconditional.insert(k);
+                }
+                if let Some(d) = quiz.dimension_index(dimension) {
+                    tops_on[d].insert(k);
+                }
+            }
+            OutcomeRule::Otherwise => {}
         }
     }
+    let has_top = !sets.tops.is_empty();
+    let sets = &sets;
+    let views: Vec<GroupView> = groups.iter().map(|g| GroupView::new(quiz, g, &tops_on, sets)).collect();
     let start = |keep| Frontier {
         keep,
-        partials: vec![Partial { holding: all_when.clone(), lead: Lead::Below, points: Vec::new() }],
+        partials: vec![Partial { holding: all_ruled.clone(), lead: Lead::Below, points: Vec::new() }],
+        sets,
     };
 
     if !has_top {
@@ -526,7 +803,7 @@ fn check_coverage(quiz: &Quiz, groups: &[GroupScores]) -> Coverage {
             let options: Vec<Vec<Partial>> = views
                 .iter()
                 .map(|v| {
-                    let mut f = Frontier::new(keep);
+                    let mut f = Frontier::new(keep, sets);
                     for p in 0..v.group.points.len() as u32 {
                         f.insert(v.option(p, Lead::Below));
                     }
@@ -544,8 +821,10 @@ fn check_coverage(quiz: &Quiz, groups: &[GroupScores]) -> Coverage {
     // The sweep: per group, how far its points (by highest value) have been passed, and the
     // frontiers of the points passed, offered as `Below`.
     let mut next = vec![0usize; views.len()];
-    let mut below: Vec<[Frontier; 2]> =
-        views.iter().map(|_| [Frontier::new(Keep::Largest), Frontier::new(Keep::Smallest)]).collect();
+    let mut below: Vec<[Frontier; 2]> = views
+        .iter()
+        .map(|_| [Frontier::new(Keep::Largest, sets), Frontier::new(Keep::Smallest, sets)])
+        .collect();
     let mut candidates: Vec<f64> = views.iter().flat_map(|v| v.highest.iter().copied()).collect();
     candidates.sort_by(f64::total_cmp);
     candidates.dedup_by(|a, b| key(*a) == key(*b));
@@ -568,9 +847,9 @@ fn check_coverage(quiz: &Quiz, groups: &[GroupScores]) -> Coverage {
                 .zip(&below)
                 .map(|((v, at), below)| {
                     // Lower points first, so the scores reported are the lowest found.
-                    let mut f = Frontier::new(keep);
+                    let mut f = Frontier::new(keep, sets);
                     for &p in at {
-                        f.insert(v.option(p, v.lead[p as usize]));
+                        f.insert(v.option(p, v.lead[p as usize].clone()));
                     }
                     let mut options = below[which].partials.clone();
                     options.append(&mut f.partials);
@@ -597,7 +876,7 @@ fn check_coverage(quiz: &Quiz, groups: &[GroupScores]) -> Coverage {
 }
 
 /// The frontier after every group's options; `None` when it grew too large.
-fn run(mut frontier: Frontier, options: &[Vec<Partial>]) -> Option<Frontier> {
+fn run<'s>(mut frontier: Frontier<'s>, options: &[Vec<Partial>]) -> Option<Frontier<'s>> {
     for group_options in options {
         frontier = frontier.extend(group_options)?;
         if frontier.partials.is_empty() {
@@ -610,7 +889,7 @@ fn run(mut frontier: Frontier, options: &[Vec<Partial>]) -> Option<Frontier> {
 /// Records what the complete combinations of a finished frontier show: overlaps and reached
 /// outcomes from the largest holding sets, gaps from the smallest.
 fn record(quiz: &Quiz, views: &[GroupView], coverage: &mut Coverage, done: &Frontier) {
-    let has_top = quiz.outcomes.iter().any(|o| matches!(o.rule, OutcomeRule::Top(_)));
+    let has_top = !done.sets.tops.is_empty();
     let values = |p: &Partial| {
         let mut values = vec![0.0; quiz.dimensions.len()];
         for (v, &point) in views.iter().zip(&p.points) {
@@ -625,8 +904,9 @@ fn record(quiz: &Quiz, views: &[GroupView], coverage: &mut Coverage, done: &Fron
         if has_top && p.lead == Lead::Below {
             continue;
         }
-        let mut holding: Vec<usize> = p.holding.iter().collect();
-        if let Lead::Top(k) = p.lead {
+        // The `when` outcomes that hold, and the first `top` outcome that does.
+        let mut holding: Vec<usize> = p.holding.iter().filter(|&k| !done.sets.tops.contains(k)).collect();
+        if let Some(k) = p.lead.winner() {
             holding.push(k);
             holding.sort_unstable();
         }
@@ -671,7 +951,8 @@ pub(crate) fn number(x: f64) -> String {
 fn rule_key(r: &Reporter, quiz: &Quiz, k: usize) -> super::locate::Span {
     let key = match quiz.outcomes[k].rule {
         OutcomeRule::When(_) => "when",
-        OutcomeRule::Top(_) => "top",
+        OutcomeRule::Top { .. } => "top",
+        OutcomeRule::Otherwise => "otherwise",
     };
     r.key(at!["outcomes", k, key])
 }
@@ -734,7 +1015,7 @@ fn report_coverage(r: &mut Reporter, quiz: &Quiz, coverage: &Coverage, ranges: &
         );
     }
     // An unreachable verdict needs every reachable score checked, exactly.
-    if coverage.truncated || coverage.approximate {
+    if coverage.truncated || coverage.approximate || coverage.incomplete {
         if coverage.truncated {
             r.push(r.warning(r.key(at!["outcomes"]), "too many distinct scores to check every one").with_hint(format!(
                 "past {MAX_PARTIALS} combinations of scores that no other one covers, the check stopped; the outcomes may still have a gap or an overlap"
@@ -748,13 +1029,24 @@ fn report_coverage(r: &mut Reporter, quiz: &Quiz, coverage: &Coverage, ranges: &
         }
         let hint = match &outcome.rule {
             OutcomeRule::When(_) => format!("no reachable score satisfies its `when`: {range_hint}"),
-            OutcomeRule::Top(d) => {
-                let earlier = quiz.outcomes[..k].iter().any(|o| o.rule == OutcomeRule::Top(d.clone()));
+            OutcomeRule::Top { dimension: d, when } => {
+                let earlier = quiz.outcomes[..k].iter().any(|o| {
+                    matches!(&o.rule, OutcomeRule::Top { dimension, when } if dimension == d && when.is_empty())
+                });
                 if earlier {
                     format!("an earlier outcome already has `top: {d}`, and ties go to the earliest listed")
-                } else {
+                } else if when.is_empty() {
                     format!("`{d}` never scores highest without tying an earlier `top` outcome's dimension")
+                } else {
+                    format!(
+                        "wherever `{d}` scores highest (without tying an earlier `top` outcome's dimension), \
+                         its `when` fails or an earlier outcome takes the score: {range_hint}"
+                    )
                 }
+            }
+            OutcomeRule::Otherwise => {
+                "the outcomes before it already take every reachable score; remove it, or narrow theirs"
+                    .to_string()
             }
         };
         r.push(
@@ -771,10 +1063,7 @@ fn warn_unfair_top(r: &mut Reporter, quiz: &Quiz, ranges: &[(f64, f64)]) {
         .outcomes
         .iter()
         .enumerate()
-        .filter_map(|(k, o)| match &o.rule {
-            OutcomeRule::Top(d) => quiz.dimension_index(d).map(|d| (k, d)),
-            OutcomeRule::When(_) => None,
-        })
+        .filter_map(|(k, o)| o.rule.top().and_then(|d| quiz.dimension_index(d)).map(|d| (k, d)))
         .collect();
     let Some(&(_, first)) = tops.first() else { return };
     if let Some(&(k, d)) = tops.iter().find(|(_, d)| ranges[*d].1 != ranges[first].1) {
@@ -951,6 +1240,84 @@ mod tests {
         assert!(all[0].hint.contains("an earlier outcome already has `top: talk`"), "{}", all[0].hint);
     }
 
+    /// SPEC §3.3's example: each `top` outcome only when its dimension is also high enough, and
+    /// `otherwise` for everyone else (the habit quiz's "nothing needs urgent care").
+    const TOPS_WHEN_HIGH: &str = "  - { id: t, title: T, top: talk, when: { talk: { min: 10 } } }\n  - { id: s, title: S, top: space, when: { space: { min: 10 } } }\n  - { id: h, title: H, top: help, when: { help: { min: 10 } } }\n";
+
+    #[test]
+    fn top_with_when_and_otherwise_cover_everything_soundly() {
+        let src = three_sums(
+            [3, 3, 3],
+            &format!("{TOPS_WHEN_HIGH}  - {{ id: fine, title: F, otherwise: true }}\n"),
+        );
+        let quiz = quiz(&src);
+        let answers = |talk: i64, space: i64, help: i64| {
+            Answers(
+                (0..9)
+                    .map(|i| (format!("q{}", i + 1), Answer::Number([talk, space, help][i / 3] as f64)))
+                    .collect(),
+            )
+        };
+        let outcome = |a: Answers| score(&quiz, &a).unwrap().outcome.unwrap();
+        assert_eq!(outcome(answers(4, 3, 3)), "t");
+        assert_eq!(outcome(answers(3, 3, 3)), "fine", "nothing high: no `top` outcome holds");
+        assert_eq!(outcome(answers(5, 5, 1)), "t", "a tie goes to the earliest listed");
+        assert_eq!(outcome(answers(3, 4, 4)), "s");
+    }
+
+    #[test]
+    fn top_with_when_leaves_a_gap_without_otherwise() {
+        let src = three_sums([3, 3, 3], TOPS_WHEN_HIGH);
+        let all = errors(&src);
+        assert!(!all.is_empty() && all.iter().all(|p| p.message.ends_with("matches no outcome")), "{all:#?}");
+        assert_eq!(all[0].message, "the reachable score talk 3, space 3, help 3 matches no outcome");
+    }
+
+    #[test]
+    fn a_tie_goes_to_the_next_top_outcome_when_the_first_ones_when_fails() {
+        // `t` needs space ≥ 8 too; where talk and space tie below that, `s` takes the score.
+        let src = three_sums(
+            [3, 3, 3],
+            "  - { id: t, title: T, top: talk, when: { space: { min: 8 } } }\n  - { id: s, title: S, top: space }\n  - { id: h, title: H, top: help }\n  - { id: t2, title: T2, top: talk }\n",
+        );
+        let quiz = quiz(&src);
+        let tie = Answers(
+            (0..9).map(|i| (format!("q{}", i + 1), Answer::Number([2.0, 2.0, 1.0][i / 3]))).collect(),
+        );
+        assert_eq!(score(&quiz, &tie).unwrap().outcome.as_deref(), Some("s"));
+    }
+
+    #[test]
+    fn otherwise_that_nothing_reaches_is_reported_and_overlaps_still_are() {
+        let src = three_sums(
+            [3, 3, 3],
+            "  - { id: t, title: T, top: talk }\n  - { id: s, title: S, top: space }\n  - { id: h, title: H, top: help }\n  - { id: rest, title: R, otherwise: true }\n",
+        );
+        let p = find(&src, "outcome `rest` can never be the result");
+        assert_eq!((p.severity, p.line), (Severity::Error, line_of(&src, "otherwise")));
+        assert!(p.hint.contains("already take every reachable score"), "{}", p.hint);
+        let src = three_sums(
+            [3, 3, 3],
+            "  - { id: a, title: A, when: { talk: { min: 10 } } }\n  - { id: b, title: B, when: { talk: { min: 12 } } }\n  - { id: rest, title: R, otherwise: true }\n",
+        );
+        let all = errors(&src);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].message, "the score talk 12, space 3, help 3 matches both `a` and `b`");
+    }
+
+    #[test]
+    fn a_top_with_when_that_never_holds_where_its_dimension_leads_is_unreachable() {
+        let src = three_sums(
+            [3, 3, 3],
+            "  - { id: odd, title: O, top: talk, when: { talk: { below: 4 } } }\n  - { id: t, title: T, top: talk }\n  - { id: s, title: S, top: space }\n  - { id: h, title: H, top: help }\n",
+        );
+        // talk < 4 means talk is 3, the lowest: it leads only in the all-3 tie, and there it does.
+        quiz(&src);
+        let src = src.replace("below: 4", "below: 3");
+        let p = find(&src, "outcome `odd` can never be the result");
+        assert!(p.hint.contains("its `when` fails"), "{}", p.hint);
+    }
+
     #[test]
     fn a_when_outcome_overlapping_a_top_outcome_is_reported() {
         let src = three_sums(
@@ -991,6 +1358,83 @@ mod tests {
             + &"  - { type: truefalse, prompt: P, answer: true }\n".repeat(n)
             + "outcomes:\n"
             + outcomes
+    }
+
+    /// A knowledge quiz drawing `draw` of truefalse questions worth `points`, with these outcomes.
+    fn drawing(draw: usize, points: &[&str], outcomes: &str) -> String {
+        let mut src = format!("title: T\nmode: knowledge\ndraw: {draw}\nquestions:\n");
+        for p in points {
+            src += &format!("  - {{ type: truefalse, prompt: P, answer: true, points: {p} }}\n");
+        }
+        src + "outcomes:\n" + outcomes
+    }
+
+    #[test]
+    fn the_scores_of_a_draw_are_those_of_every_set_a_reader_can_draw() {
+        let src = drawing(2, &["2", "2", "2", "1"], "  - { id: all, title: A, when: {} }\n");
+        let quiz = quiz(&src);
+        let found: Vec<f64> = knowledge_scores(&quiz, &[]).points.into_iter().map(|p| p[0]).collect();
+        // By brute force: every pair of questions, every right/wrong combination, scored.
+        let mut scored = BTreeSet::new();
+        for pair in Combinations::new(4, 2) {
+            let drawn: Vec<String> = pair.iter().map(|&i| quiz.questions[i].id.clone()).collect();
+            for right in 0..4 {
+                let answers = Answers(
+                    drawn
+                        .iter()
+                        .enumerate()
+                        .map(|(k, id)| (id.clone(), Answer::Flag(right & (1 << k) != 0)))
+                        .collect(),
+                );
+                scored.insert(key(crate::quiz::score_drawn(&quiz, &answers, &drawn).unwrap().score.unwrap()));
+            }
+        }
+        assert_eq!(found.iter().map(|v| key(*v)).collect::<BTreeSet<_>>(), scored);
+        // {2, 2}: 0, 50, 100; {2, 1}: 0, ⅓, ⅔, 100. Without the draw, sevenths instead.
+        assert_eq!(found.len(), 5, "{found:?}");
+        assert_eq!(Combinations::new(5, 3).count(), 10);
+        assert_eq!(choose(30, 10), 30_045_015);
+    }
+
+    #[test]
+    fn a_gap_only_some_draws_reach_is_an_error() {
+        let outcomes = "  - { id: low, title: L, when: { score: { below: 45 } } }\n  - { id: high, title: H, when: { score: { min: 55 } } }\n";
+        let src = drawing(2, &["2", "2", "2", "1"], outcomes);
+        let all = errors(&src);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(all[0].message, "the reachable score score 50 matches no outcome");
+        // Drawing all four, nobody scores 50 (sevenths): sound.
+        quiz(&src.replace("draw: 2", "draw: 4"));
+        // And an outcome for exactly half is reachable only through the draw.
+        let half = "  - { id: half, title: H, when: { score: { min: 45, below: 55 } } }\n";
+        quiz(&drawing(2, &["2", "2", "2", "1"], &format!("{outcomes}{half}")));
+        let p = find(&drawing(4, &["2", "2", "2", "1"], &format!("{outcomes}{half}")), "`half` can never be");
+        assert_eq!(p.severity, Severity::Error);
+    }
+
+    #[test]
+    fn many_draws_of_whole_points_are_checked_exactly_and_others_are_sampled_with_a_warning() {
+        let outcomes = "  - { id: low, title: L, when: { score: { below: 50 } } }\n  - { id: pass, title: P, otherwise: true }\n";
+        // 30 choose 10 sets, but only three kinds of question: every draw is checked.
+        let points: Vec<&str> = (0..30).map(|i| ["1", "2", "3"][i % 3]).collect();
+        quiz(&drawing(10, &points, outcomes));
+        // Points of 1.5 and 1: sums depend on the order they are added in, so the draws are sampled.
+        let points: Vec<&str> = (0..30).map(|i| ["1.5", "1"][i % 2]).collect();
+        let src = drawing(10, &points, outcomes);
+        let all = problems(&src);
+        assert_eq!(all.len(), 1, "{all:#?}");
+        assert_eq!(
+            (all[0].severity, all[0].line, all[0].message.as_str()),
+            (
+                Severity::Warning,
+                3,
+                "`draw: 10` of 30 questions gives 30045015 different sets of questions, too many to check each"
+            )
+        );
+        assert!(all[0].hint.contains("checked on 2000 sets"), "{}", all[0].hint);
+        // A gap found in the sample is real: still an error.
+        let gap = "  - { id: low, title: L, when: { score: { below: 40 } } }\n  - { id: high, title: H, when: { score: { min: 60 } } }\n";
+        assert!(errors(&drawing(10, &points, gap)).iter().any(|p| p.message.ends_with("matches no outcome")));
     }
 
     #[test]
@@ -1264,16 +1708,19 @@ questions:
         let is_highest: Vec<bool> = values.iter().map(|v| *v == highest).collect();
         let mut top_taken = false;
         let mut holding = Vec::new();
+        let bounds_hold = |bounds: &[Bound]| {
+            bounds.iter().all(|b| b.holds(values[quiz.dimension_index(&b.dimension).unwrap()]))
+        };
         for (k, outcome) in quiz.outcomes.iter().enumerate() {
             let holds = match &outcome.rule {
-                OutcomeRule::When(bounds) => {
-                    bounds.iter().all(|b| b.holds(values[quiz.dimension_index(&b.dimension).unwrap()]))
-                }
-                OutcomeRule::Top(d) => {
-                    let wins = !top_taken && quiz.top_holds(d, &is_highest);
+                OutcomeRule::When(bounds) => bounds_hold(bounds),
+                OutcomeRule::Top { dimension, when } => {
+                    let wins = !top_taken && quiz.top_holds(dimension, &is_highest) && bounds_hold(when);
                     top_taken |= wins;
                     wins
                 }
+                // Whatever no other outcome takes.
+                OutcomeRule::Otherwise => holding.is_empty(),
             };
             if holds {
                 holding.push(k);
@@ -1344,10 +1791,20 @@ questions:
             );
         }
         src += "outcomes:\n";
-        for k in 0..1 + below(6) {
-            if below(3) == 0 {
-                src +=
-                    &format!("  - {{ id: o{k}, title: O, top: {} }}\n", names[below(dims as u64) as usize]);
+        let outcomes = 1 + below(6);
+        for k in 0..outcomes {
+            let kind = below(6);
+            if k + 1 == outcomes && below(4) == 0 {
+                src += &format!("  - {{ id: o{k}, title: O, otherwise: true }}\n");
+            } else if kind < 2 {
+                // Half of the `top` outcomes also have a `when` on some dimension.
+                let top = names[below(dims as u64) as usize].clone();
+                let when = if kind == 0 {
+                    format!(", when: {{ {}: {{ min: {} }} }}", names[below(dims as u64) as usize], below(10))
+                } else {
+                    String::new()
+                };
+                src += &format!("  - {{ id: o{k}, title: O, top: {top}{when} }}\n");
             } else {
                 let mut bounds = Vec::new();
                 for n in &names {

@@ -38,6 +38,7 @@ pub(crate) fn build(r: &mut Reporter, id: String, hash: u32, raw: RawQuiz) -> Op
                 .with_hint("add at least one question under `questions`"),
         );
     }
+    let draw = check_draw(r, mode, raw.draw, raw.questions.len());
     let ids = check_question_ids(r, &raw.questions);
     let questions: Vec<Option<Question>> = raw
         .questions
@@ -71,8 +72,40 @@ pub(crate) fn build(r: &mut Reporter, id: String, hash: u32, raw: RawQuiz) -> Op
         questions,
         outcomes,
         hash,
+        draw,
     };
     (r.error_count() == errors_before).then_some(quiz)
+}
+
+/// SPEC §3.2: `draw` is for knowledge quizzes, at least 1 and at most the number of questions.
+fn check_draw(r: &mut Reporter, mode: Mode, draw: Option<i64>, questions: usize) -> Option<usize> {
+    let draw = draw?;
+    let span = r.value(at!["draw"]);
+    if mode == Mode::Assessment {
+        r.push(r.error(r.key(at!["draw"]), "`draw` is for knowledge quizzes").with_hint(
+            "every reader of an assessment must answer the same items for the outcomes to mean the same; \
+             remove `draw`",
+        ));
+        return None;
+    }
+    if draw < 1 {
+        r.push(
+            r.error(span, format!("`draw: {draw}` gives each reader no questions"))
+                .with_hint("`draw` is how many of the questions each reader gets: at least 1, or remove it"),
+        );
+        return None;
+    }
+    if draw as usize > questions {
+        r.push(
+            r.error(span, format!("`draw: {draw}` is more than the quiz's {questions} questions")).with_hint(
+                format!(
+                    "each reader gets `draw` of the questions: use at most {questions}, or add questions"
+                ),
+            ),
+        );
+        return None;
+    }
+    Some(draw as usize)
 }
 
 fn check_pass(r: &mut Reporter, pass: Option<f64>) -> Option<f64> {
@@ -302,65 +335,46 @@ fn check_outcomes(
             );
         }
         let title = non_blank(r, o.title, at!["outcomes", k, "title"], "the outcome needs a title");
-        let rule = match (o.when, o.top) {
-            (Some(_), Some(_)) => {
-                r.push(
-                    r.error(r.key(at!["outcomes", k, "top"]), "the outcome has both `when` and `top`")
-                        .with_hint("an outcome matches either by score ranges (`when`) or by the highest dimension (`top`); keep one"),
-                );
-                OutcomeRule::When(Vec::new())
-            }
-            (None, None) => {
-                r.push(
-                    r.error(r.value(at!["outcomes", k]), "the outcome has neither `when` nor `top`")
-                        .with_hint(format!(
-                            "say when it is the result, e.g. `when: {{ {}: {{ min: 3 }} }}` or `top: {}`",
-                            dimensions.first().unwrap_or(&"score"),
-                            dimensions.first().unwrap_or(&"score")
-                        )),
-                );
-                OutcomeRule::When(Vec::new())
-            }
-            (Some(when), None) => {
-                let mut bounds = Vec::new();
-                for (dimension, bound) in when {
-                    let path = at!["outcomes", k, "when", dimension.as_str()];
-                    check_dimension_ref(r, dimensions, &dimension, r.key(path));
-                    let bound_span = r.value(path);
-                    match (bound.min, bound.below) {
-                        (None, None) => r.push(
+        let otherwise = o.otherwise == Some(true);
+        let rule = match (o.when, o.top, otherwise) {
+            (when, top, true) => {
+                for (key, present) in [("when", when.is_some()), ("top", top.is_some())] {
+                    if present {
+                        r.push(
                             r.error(
-                                bound_span,
-                                format!("the bound on `{dimension}` has neither `min` nor `below`"),
+                                r.key(at!["outcomes", k, key]),
+                                format!("an `otherwise` outcome has no `{key}`"),
                             )
                             .with_hint(
-                                "give `min`, `below` or both: `{ min: 2, below: 3.5 }` means 2 ≤ score < 3.5",
+                                "`otherwise` takes every score that no other outcome takes; remove \
+                                     `otherwise: true`, or remove this rule",
                             ),
-                        ),
-                        (Some(min), Some(below)) if min >= below => r.push(
-                            r.error(bound_span, format!("no score is at least {min} and below {below}"))
-                                .with_hint(
-                                    "`min` must be less than `below`; the range is min ≤ score < below",
-                                ),
-                        ),
-                        (min, below)
-                            if !min.unwrap_or(0.0).is_finite() || !below.unwrap_or(0.0).is_finite() =>
-                        {
-                            r.push(
-                                r.error(bound_span, "bounds must be finite numbers")
-                                    .with_hint("leave a bound out to leave it open"),
-                            )
-                        }
-                        _ => {}
+                        );
                     }
-                    bounds.push(Bound { dimension, min: bound.min, below: bound.below });
                 }
-                bounds.sort_by_key(|b| dimensions.iter().position(|d| *d == b.dimension));
-                OutcomeRule::When(bounds)
+                OutcomeRule::Otherwise
             }
-            (None, Some(top)) => {
+            (None, None, false) => {
+                let first = dimensions.first().unwrap_or(&"score");
+                r.push(
+                    r.error(r.value(at!["outcomes", k]), "the outcome has neither `when` nor `top`").with_hint(
+                        format!(
+                            "say when it is the result, e.g. `when: {{ {first}: {{ min: 3 }} }}` or `top: {first}`; \
+                             the last outcome can instead be `otherwise: true`"
+                        ),
+                    ),
+                );
+                OutcomeRule::When(Vec::new())
+            }
+            (when, None, false) => {
+                OutcomeRule::When(check_bounds(r, dimensions, k, when.unwrap_or_default()))
+            }
+            (when, Some(top), false) => {
                 check_dimension_ref(r, dimensions, &top, r.value(at!["outcomes", k, "top"]));
-                OutcomeRule::Top(top)
+                OutcomeRule::Top {
+                    dimension: top,
+                    when: check_bounds(r, dimensions, k, when.unwrap_or_default()),
+                }
             }
         };
         let body = o.body.map(|text| Markdown { text, offset: r.value(at!["outcomes", k, "body"]).offset });
@@ -379,7 +393,71 @@ fn check_outcomes(
             .collect();
         outcomes.push(Outcome { id, title, body, links, rule });
     }
+    check_otherwise_is_last(r, &outcomes);
     outcomes
+}
+
+/// SPEC §3.3: `otherwise` is the last outcome, and there is at most one.
+fn check_otherwise_is_last(r: &mut Reporter, outcomes: &[Outcome]) {
+    let last = outcomes.len().saturating_sub(1);
+    let mut first: Option<usize> = None;
+    for (k, o) in outcomes.iter().enumerate() {
+        if o.rule != OutcomeRule::Otherwise {
+            continue;
+        }
+        let span = r.key(at!["outcomes", k, "otherwise"]);
+        if let Some(first) = first {
+            r.push(r.error(span, format!("outcome `{}` is a second `otherwise`", o.id)).with_hint(format!(
+                "only one outcome can take the scores no other takes, and `{}` already does; give this one a \
+                 `when` or a `top`, or remove it",
+                outcomes[first].id
+            )));
+        } else if k != last {
+            r.push(
+                r.error(span, format!("the `otherwise` outcome `{}` is not the last one", o.id)).with_hint(
+                    format!(
+                        "`otherwise` takes every score the outcomes before it leave, so none after it could \
+                         ever be the result; move `{}` to the end of `outcomes`",
+                        o.id
+                    ),
+                ),
+            );
+        }
+        first.get_or_insert(k);
+    }
+}
+
+/// An outcome's `when`, each bound checked, in dimension order.
+fn check_bounds(
+    r: &mut Reporter,
+    dimensions: &[&str],
+    k: usize,
+    when: std::collections::BTreeMap<String, RawBound>,
+) -> Vec<Bound> {
+    let mut bounds = Vec::new();
+    for (dimension, bound) in when {
+        let path = at!["outcomes", k, "when", dimension.as_str()];
+        check_dimension_ref(r, dimensions, &dimension, r.key(path));
+        let bound_span = r.value(path);
+        match (bound.min, bound.below) {
+            (None, None) => r.push(
+                r.error(bound_span, format!("the bound on `{dimension}` has neither `min` nor `below`"))
+                    .with_hint("give `min`, `below` or both: `{ min: 2, below: 3.5 }` means 2 ≤ score < 3.5"),
+            ),
+            (Some(min), Some(below)) if min >= below => r.push(
+                r.error(bound_span, format!("no score is at least {min} and below {below}"))
+                    .with_hint("`min` must be less than `below`; the range is min ≤ score < below"),
+            ),
+            (min, below) if !min.unwrap_or(0.0).is_finite() || !below.unwrap_or(0.0).is_finite() => r.push(
+                r.error(bound_span, "bounds must be finite numbers")
+                    .with_hint("leave a bound out to leave it open"),
+            ),
+            _ => {}
+        }
+        bounds.push(Bound { dimension, min: bound.min, below: bound.below });
+    }
+    bounds.sort_by_key(|b| dimensions.iter().position(|d| *d == b.dimension));
+    bounds
 }
 
 /// SPEC: a dimension with fewer than three items is a warning (a score from one or two answers
@@ -662,8 +740,20 @@ mod tests {
 
     #[test]
     fn outcomes_have_when_or_top() {
-        let both = assessment("").replace("when: {}", "when: {}, top: closeness");
-        assert_eq!(find(&both, "has both `when` and `top`").line, line_of(&both, "top"));
+        // SPEC §3.3: `top` and `when` together, both must hold (the analysis tests what they cover).
+        let both = assessment("").replace(
+            "  - { id: all, title: All, when: {} }\n",
+            "  - { id: close, title: C, top: closeness, when: { autonomy: { min: 2 } } }\n  - { id: rest, title: R, otherwise: true }\n",
+        );
+        let quiz = quiz(&both);
+        assert_eq!(
+            quiz.outcomes[0].rule,
+            OutcomeRule::Top {
+                dimension: "closeness".into(),
+                when: vec![Bound { dimension: "autonomy".into(), min: Some(2.0), below: None }]
+            }
+        );
+        assert_eq!(quiz.outcomes[1].rule, OutcomeRule::Otherwise);
         let neither = assessment("").replace(", when: {}", "");
         find(&neither, "has neither `when` nor `top`");
         let empty = assessment("").replace("when: {}", "when: { closeness: { min: 4, below: 2 } }");
@@ -673,6 +763,54 @@ mod tests {
         find(&no_bound, "neither `min` nor `below`");
         let twice = assessment("") + "  - { id: all, title: Again, when: {} }\n";
         assert_eq!(find(&twice, "outcome id `all` is used twice").line, line_of(&twice, "Again"));
+    }
+
+    #[test]
+    fn otherwise_is_last_at_most_once_and_has_no_rule() {
+        let outcomes = |list: &str| assessment("").replace("  - { id: all, title: All, when: {} }\n", list);
+        let first =
+            outcomes("  - { id: rest, title: R, otherwise: true }\n  - { id: all, title: All, when: {} }\n");
+        let p = find(&first, "the `otherwise` outcome `rest` is not the last one");
+        assert_eq!((p.severity, p.line, p.column), (Severity::Error, line_of(&first, "otherwise"), 27));
+        assert!(p.hint.contains("move `rest` to the end of `outcomes`"), "{}", p.hint);
+        let twice = outcomes(
+            "  - { id: all, title: All, when: { closeness: { min: 3 } } }\n  - { id: one, title: O, otherwise: true }\n  - { id: two, title: T, otherwise: true }\n",
+        );
+        let p = find(&twice, "outcome `two` is a second `otherwise`");
+        assert_eq!(p.line, line_of(&twice, "id: two"));
+        assert!(p.hint.contains("`one` already does"), "{}", p.hint);
+        // The first of the two is not last either: both mistakes are reported, once each.
+        find(&twice, "the `otherwise` outcome `one` is not the last one");
+        assert_eq!(errors(&twice).len(), 2, "{:#?}", errors(&twice));
+        let ruled = outcomes(
+            "  - { id: all, title: All, when: { closeness: { min: 3 } } }\n  - { id: rest, title: R, otherwise: true, top: autonomy }\n",
+        );
+        let p = find(&ruled, "an `otherwise` outcome has no `top`");
+        assert_eq!(p.line, line_of(&ruled, "id: rest"));
+        // `otherwise: false` is no `otherwise`: the outcome needs a rule.
+        find(&outcomes("  - { id: all, title: All, otherwise: false }\n"), "has neither `when` nor `top`");
+    }
+
+    #[test]
+    fn draw_is_a_knowledge_count_within_the_questions() {
+        let two = "  - { type: truefalse, prompt: P, answer: true }\n".repeat(2);
+        let quiz_with = |draw: &str| format!("title: T\nmode: knowledge\ndraw: {draw}\nquestions:\n{two}");
+        assert_eq!(quiz(&quiz_with("2")).draw, Some(2));
+        assert_eq!(quiz(&knowledge(&two)).draw, None);
+        for (draw, message) in [
+            ("0", "`draw: 0` gives each reader no questions"),
+            ("-1", "`draw: -1` gives each reader no questions"),
+            ("3", "`draw: 3` is more than the quiz's 2 questions"),
+        ] {
+            let src = quiz_with(draw);
+            let p = find(&src, message);
+            assert_eq!((p.severity, p.line, p.column), (Severity::Error, 3, 7), "{draw}");
+        }
+        let p = find(&quiz_with("1.5"), "invalid type");
+        assert_eq!(p.line, 3);
+        let src = assessment("").replacen("questions:", "draw: 2\nquestions:", 1);
+        let p = find(&src, "`draw` is for knowledge quizzes");
+        assert_eq!(p.line, line_of(&src, "draw"));
     }
 
     #[test]

@@ -23,6 +23,9 @@ pub struct ClientData<'q> {
     pub display: Display,
     pub shuffle: Shuffle,
     pub remember: bool,
+    /// Knowledge: how many questions each reader is given; absent: all of them.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub draw: Option<usize>,
     /// Knowledge's pass mark, percent.
     pub pass: Option<Num>,
     pub dimensions: Vec<ClientDimension<'q>>,
@@ -58,12 +61,23 @@ pub struct ClientOutcome<'q> {
     pub rule: ClientRule<'q>,
 }
 
+/// An outcome's rule: `{"when": …}`, `{"top": …}`, `{"top": …, "when": …}` (both must hold) or
+/// `{"otherwise": true}`.
 #[derive(Debug, Serialize)]
-#[serde(rename_all = "lowercase")]
+#[serde(untagged)]
 pub enum ClientRule<'q> {
-    /// `[min, below)` per dimension; a missing bound is null (open).
-    When(BTreeMap<&'q str, ClientBound>),
-    Top(&'q str),
+    When {
+        /// `[min, below)` per dimension; a missing bound is null (open).
+        when: BTreeMap<&'q str, ClientBound>,
+    },
+    Top {
+        top: &'q str,
+        #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+        when: BTreeMap<&'q str, ClientBound>,
+    },
+    Otherwise {
+        otherwise: bool,
+    },
 }
 
 #[derive(Debug, Serialize)]
@@ -82,6 +96,7 @@ impl Quiz {
             display: self.display,
             shuffle: self.shuffle,
             remember: self.remember,
+            draw: self.draw,
             pass: self.mode.pass().map(Num),
             dimensions: self
                 .dimensions
@@ -113,15 +128,18 @@ impl Quiz {
     }
 }
 
+fn client_bounds(bounds: &[Bound]) -> BTreeMap<&str, ClientBound> {
+    bounds
+        .iter()
+        .map(|b| (b.dimension.as_str(), ClientBound { min: b.min.map(Num), below: b.below.map(Num) }))
+        .collect()
+}
+
 fn client_outcome(o: &Outcome) -> ClientOutcome<'_> {
     let rule = match &o.rule {
-        OutcomeRule::When(bounds) => ClientRule::When(
-            bounds
-                .iter()
-                .map(|b| (b.dimension.as_str(), ClientBound { min: b.min.map(Num), below: b.below.map(Num) }))
-                .collect(),
-        ),
-        OutcomeRule::Top(dimension) => ClientRule::Top(dimension),
+        OutcomeRule::When(when) => ClientRule::When { when: client_bounds(when) },
+        OutcomeRule::Top { dimension, when } => ClientRule::Top { top: dimension, when: client_bounds(when) },
+        OutcomeRule::Otherwise => ClientRule::Otherwise { otherwise: true },
     };
     ClientOutcome { id: &o.id, rule }
 }

@@ -38,7 +38,7 @@ pub mod view;
 pub use client::script_json;
 pub use model::*;
 pub use parse::parse;
-pub use score::{Answer, Answers, QuestionResult, ScoreResult, score};
+pub use score::{Answer, Answers, QuestionResult, ScoreResult, score, score_drawn};
 pub use text::normalize;
 pub use view::{EMBED_MARKER, QuizView, embed_ids, view};
 

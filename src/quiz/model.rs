@@ -3,8 +3,9 @@
 //!
 //! The types leave out what the checks ruled out: a knowledge option has `correct` and no
 //! points, an assessment option has points and no `correct` ([`Credit`]); a question carries only
-//! the fields of its type ([`QuestionKind`]); an outcome has `when` or `top`, never both
-//! ([`OutcomeRule`]); `pass` exists only in knowledge mode ([`Mode`]).
+//! the fields of its type ([`QuestionKind`]); an outcome has `when`, `top` (with or without
+//! `when`) or is the last one, `otherwise` ([`OutcomeRule`]); `pass` exists only in knowledge mode
+//! ([`Mode`]).
 
 pub use super::common::{KNOWLEDGE_DIMENSION, Markdown, Mode, Rendering};
 pub use super::kinds::{
@@ -36,6 +37,9 @@ pub struct Quiz {
     pub outcomes: Vec<Outcome>,
     /// FNV-1a 32 of the file's bytes: the localStorage key changes when the quiz does.
     pub hash: u32,
+    /// Knowledge: each reader gets this many of the questions (1 ≤ draw ≤ questions), drawn at
+    /// random once; scored out of those.
+    pub draw: Option<usize>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -81,13 +85,34 @@ pub struct OutcomeLink {
     pub offset: usize,
 }
 
-/// When an outcome is the result.
+/// When an outcome is the result (the first outcome whose rule holds is).
 #[derive(Debug, Clone, PartialEq)]
 pub enum OutcomeRule {
     /// Every bound holds. An empty list holds for every score.
     When(Vec<Bound>),
-    /// This dimension scores highest; ties among `top` outcomes go to the earliest listed.
-    Top(String),
+    /// `dimension` scores highest (ties among `top` outcomes go to the earliest listed whose
+    /// rule holds) and every bound of `when` holds too; `when` is empty for a plain `top`.
+    Top { dimension: String, when: Vec<Bound> },
+    /// The last outcome: every score that no other outcome takes.
+    Otherwise,
+}
+
+impl OutcomeRule {
+    /// The `when` bounds, of a `when` or a `top` outcome.
+    pub fn bounds(&self) -> &[Bound] {
+        match self {
+            OutcomeRule::When(bounds) | OutcomeRule::Top { when: bounds, .. } => bounds,
+            OutcomeRule::Otherwise => &[],
+        }
+    }
+
+    /// The dimension of a `top` outcome.
+    pub fn top(&self) -> Option<&str> {
+        match self {
+            OutcomeRule::Top { dimension, .. } => Some(dimension),
+            OutcomeRule::When(_) | OutcomeRule::Otherwise => None,
+        }
+    }
 }
 
 /// `min ≤ value < below` on one dimension; an absent bound is open.
@@ -123,16 +148,20 @@ impl Quiz {
     }
 
     /// The outcome a reader with these dimension scores (in [`Quiz::dimensions`] order) gets:
-    /// the first whose `when` holds, or whose `top` dimension has the highest score (a tie
-    /// goes to the earliest listed, which is the first one this finds).
+    /// the first whose `when` holds and, for `top`, whose dimension has the highest score (a tie
+    /// goes to the earliest listed, which is the first one this finds), else `otherwise`.
     pub fn outcome_for(&self, scores: &[f64]) -> Option<&Outcome> {
         let highest = scores.iter().copied().fold(f64::NEG_INFINITY, f64::max);
         let is_highest: Vec<bool> = scores.iter().map(|s| *s == highest).collect();
+        let bounds_hold = |bounds: &[Bound]| {
+            bounds.iter().all(|b| self.dimension_index(&b.dimension).is_some_and(|i| b.holds(scores[i])))
+        };
         self.outcomes.iter().find(|outcome| match &outcome.rule {
-            OutcomeRule::When(bounds) => {
-                bounds.iter().all(|b| self.dimension_index(&b.dimension).is_some_and(|i| b.holds(scores[i])))
+            OutcomeRule::When(bounds) => bounds_hold(bounds),
+            OutcomeRule::Top { dimension, when } => {
+                self.top_holds(dimension, &is_highest) && bounds_hold(when)
             }
-            OutcomeRule::Top(dimension) => self.top_holds(dimension, &is_highest),
+            OutcomeRule::Otherwise => true,
         })
     }
 
@@ -141,8 +170,7 @@ impl Quiz {
     /// outcome names (a tie among `top` outcomes goes to the earliest listed; a tie with a
     /// dimension no outcome tops is not a win).
     pub fn top_holds(&self, dimension: &str, is_highest: &[bool]) -> bool {
-        let topped =
-            |id: &str| self.outcomes.iter().any(|o| matches!(&o.rule, OutcomeRule::Top(d) if d == id));
+        let topped = |id: &str| self.outcomes.iter().any(|o| o.rule.top() == Some(id));
         self.dimension_index(dimension).is_some_and(|i| is_highest[i])
             && self.dimensions.iter().zip(is_highest).all(|(d, &high)| !high || topped(&d.id))
     }

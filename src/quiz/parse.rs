@@ -242,10 +242,12 @@ mod tests {
     use crate::diagnostic::Severity;
     use crate::quiz::testing::*;
 
-    const FIXTURES: [(&str, &str); 3] = [
+    const FIXTURES: [(&str, &str); 5] = [
         ("knowledge-basics", include_str!("fixtures/knowledge-basics.yaml")),
         ("assessment-quadrants", include_str!("fixtures/assessment-quadrants.yaml")),
         ("assessment-top", include_str!("fixtures/assessment-top.yaml")),
+        ("assessment-top-when", include_str!("fixtures/assessment-top-when.yaml")),
+        ("knowledge-draw", include_str!("fixtures/knowledge-draw.yaml")),
     ];
 
     #[test]

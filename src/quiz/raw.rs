@@ -21,6 +21,7 @@ pub const QUIZ_KEYS: &[&str] = &[
     "disclaimer",
     "pass",
     "weight",
+    "draw",
     "dimensions",
     "questions",
     "outcomes",
@@ -51,7 +52,7 @@ pub const OPTION_KEYS: &[&str] = &["text", "correct", "points", "feedback"];
 pub const PAIR_KEYS: &[&str] = &["left", "right"];
 pub const BLANK_KEYS: &[&str] = &["accept", "options"];
 pub const SCALE_KEYS: &[&str] = &["min", "max", "labels"];
-pub const OUTCOME_KEYS: &[&str] = &["id", "title", "when", "top", "body", "links"];
+pub const OUTCOME_KEYS: &[&str] = &["id", "title", "when", "top", "otherwise", "body", "links"];
 pub const BOUND_KEYS: &[&str] = &["min", "below"];
 
 #[derive(Debug, Deserialize)]
@@ -67,6 +68,9 @@ pub struct RawQuiz {
     pub disclaimer: Option<String>,
     pub pass: Option<f64>,
     pub weight: Option<i64>,
+    /// Knowledge: how many of the questions each reader gets (SPEC §3.2); a whole number, checked
+    /// later so that `draw: 0` and `draw: -1` get the same clear error.
+    pub draw: Option<i64>,
     pub dimensions: Option<Vec<RawDimension>>,
     pub questions: Vec<RawQuestion>,
     pub outcomes: Option<Vec<RawOutcome>>,
@@ -219,6 +223,8 @@ pub struct RawOutcome {
     pub title: String,
     pub when: Option<BTreeMap<String, RawBound>>,
     pub top: Option<String>,
+    /// `true`: the last outcome, taking every score no other takes (SPEC §3.3).
+    pub otherwise: Option<bool>,
     pub body: Option<String>,
     pub links: Option<Vec<String>>,
 }

@@ -38,6 +38,8 @@ pub struct QuizView {
     pub intro_html: String,
     pub disclaimer_html: String,
     pub pass: Option<f64>,
+    /// Knowledge: how many of the questions each reader gets (the script picks which).
+    pub draw: Option<usize>,
     /// The escaped client data, to print with `| safe` inside the script element.
     pub data_json: String,
     pub questions: Vec<QuestionView>,
@@ -112,6 +114,7 @@ pub fn view(
         intro_html: block(&quiz.intro),
         disclaimer_html: block(&quiz.disclaimer),
         pass: quiz.mode.pass(),
+        draw: quiz.draw,
         data_json: script_json(&quiz.client_data()),
         questions: quiz.questions.iter().enumerate().map(|(i, q)| question_view(i, q, md)).collect(),
         dimensions: quiz

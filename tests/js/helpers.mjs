@@ -39,4 +39,7 @@ export function assessmentQuiz(dims, questions, outcomes = []) {
 export const when = (id, bounds) => ({
   id, when: Object.fromEntries(Object.entries(bounds).map(([d, [min, below]]) => [d, { min, below }])),
 });
-export const top = (id, dim) => ({ id, top: dim });
+/** `top` outcome, with optional `when` bounds as for `when` (both must hold). */
+export const top = (id, dim, bounds) => (bounds ? { ...when(id, bounds), top: dim } : { id, top: dim });
+/** The last outcome: every score no other outcome takes. */
+export const otherwise = (id) => ({ id, otherwise: true });

@@ -2,7 +2,7 @@
 import { test, describe } from 'node:test';
 import assert from 'node:assert/strict';
 import { score, normalize, outcomeOf, answerOf, shuffle } from '../../themes/default/static/quiz.js';
-import { question as q, knowledgeQuiz, assessmentQuiz, when, top } from './helpers.mjs';
+import { question as q, knowledgeQuiz, assessmentQuiz, when, top, otherwise } from './helpers.mjs';
 
 describe('normalize', () => {
   test('drops accents, in precomposed and decomposed form', () => {
@@ -291,6 +291,26 @@ describe('outcomes', () => {
     assert.equal(outcomeOf(o, { c: 4, a: 3 }), 'c');
     assert.equal(outcomeOf(o, { c: 1, a: 1 }), 'c');
   });
+  test('top with when: both must hold (SPEC §3.3)', () => {
+    const o = [top('c-high', 'c', { c: [4, null] }), top('a', 'a'), otherwise('rest')];
+    assert.equal(outcomeOf(o, { c: 4, a: 3 }), 'c-high');
+    assert.equal(outcomeOf(o, { c: 3.5, a: 3 }), 'rest', 'c leads but is not high enough');
+    assert.equal(outcomeOf(o, { c: 2, a: 3 }), 'a');
+  });
+  test('top with when: a tie goes to the earliest listed outcome that holds', () => {
+    const o = [top('c', 'c', { a: [5, null] }), top('a', 'a')];
+    assert.equal(outcomeOf(o, { c: 4, a: 4 }), 'a', "c's when fails, so the tie is a's");
+    assert.equal(outcomeOf(o, { c: 5, a: 5 }), 'c');
+    // a tie with a dimension no outcome tops is still no win
+    assert.equal(outcomeOf([top('c', 'c', { c: [0, null] })], { c: 3, z: 3 }), null);
+  });
+  test('otherwise takes every score the others leave', () => {
+    const o = [when('lo', { x: [null, 2] }), when('hi', { x: [4, null] }), otherwise('mid')];
+    assert.equal(outcomeOf(o, { x: 1 }), 'lo');
+    assert.equal(outcomeOf(o, { x: 3 }), 'mid');
+    assert.equal(outcomeOf(o, { x: 4 }), 'hi');
+    assert.equal(outcomeOf([otherwise('only')], { x: 0 }), 'only');
+  });
   test('score() picks the outcome from its dimensions', () => {
     const d = assessmentQuiz({ c: 'mean', a: 'mean' }, [
       q('q1', 'scale', { dimension: 'c' }), q('q2', 'scale', { dimension: 'a', reverse: true }),
@@ -314,5 +334,22 @@ describe('shuffle', () => {
   test('uses the given random source', () => {
     assert.deepEqual(shuffle([1, 2, 3, 4], () => 0), [2, 3, 4, 1]);
     assert.deepEqual(shuffle([1, 2, 3, 4], () => 0.999), [1, 2, 3, 4]);
+  });
+});
+
+describe('draw', () => {
+  const d = knowledgeQuiz([
+    q('a', 'truefalse', { answer: true }), q('b', 'truefalse', { answer: true, points: 3 }), q('c', 'number', { answer: 2 }),
+  ], { pass: 50 });
+  test('only the drawn questions count, and an answer to another is ignored', () => {
+    const r = score(d, { a: true, b: false, c: 2 }, ['a', 'c']);
+    assert.deepEqual([r.earned, r.possible, r.score, r.passed], [2, 2, 100, true]);
+    assert.deepEqual(Object.keys(r.questions).sort(), ['a', 'c']);
+    const s = score(d, { a: false, b: true, c: 2 }, ['b', 'a']);
+    assert.deepEqual([s.earned, s.possible, s.score], [3, 4, 75]);
+  });
+  test('without a draw every question counts', () => {
+    const r = score(d, { a: true, b: false, c: 2 });
+    assert.deepEqual([r.earned, r.possible], [2, 5]);
   });
 });

@@ -30,25 +30,27 @@ export function answerOf(q, a) {
     ? a : undefined;
 }
 
-/** The first outcome that holds for these dimension scores, or null (SPEC §3). */
+/** The first outcome that holds for these dimension scores, or null (SPEC §3, §3.3). */
 export function outcomeOf(outcomes, dims) {
   const tops = new Set(outcomes.map((o) => o.top));
-  const o = outcomes.find(({ top, when }) => top != null
-    // strictly highest; a tie with another `top` dimension goes to the earliest listed outcome
-    ? Object.keys(dims).every((d) => d == top || dims[top] > dims[d] || (dims[top] == dims[d] && tops.has(d)))
-    // every bound: min <= value < below; a null bound is open
-    : Object.entries(when || {}).every(([d, b]) => (b.min == null || dims[d] >= b.min) && (b.below == null || dims[d] < b.below)));
+  const o = outcomes.find(({ top, when, otherwise }) => otherwise || (top == null
+    // strictly highest; a tie with another `top` dimension goes to the earliest listed outcome that holds
+    || Object.keys(dims).every((d) => d == top || dims[top] > dims[d] || (dims[top] == dims[d] && tops.has(d))))
+    // and every bound of `when`: min <= value < below; a null bound is open
+    && Object.entries(when || {}).every(([d, b]) => (b.min == null || dims[d] >= b.min) && (b.below == null || dims[d] < b.below)));
   return o ? o.id : null;
 }
 
-/** Scores answers ({ questionId: value }) against the client data: the result of docs/dev/quiz-contract.md §2. */
-export function score(data, answers = {}) {
+/** Scores answers ({ questionId: value }) against the client data: the result of docs/dev/quiz-contract.md §2.
+ * With `drawn` (question ids, SPEC §3.2 `draw`), only those questions count. */
+export function score(data, answers = {}, drawn) {
   const know = data.mode == 'knowledge';
   const res = { outcome: null, dimensions: {}, earned: null, possible: null, score: null, passed: null, questions: {} };
   const sum = {}, weight = {};
   for (const d of data.dimensions) sum[d.id] = weight[d.id] = 0;
   let earned = 0, possible = 0;
   for (const q of data.questions) {
+    if (drawn && !drawn.includes(q.id)) continue;
     const t = q.type, a = answerOf(q, answers[q.id]);
     if (know) {
       let ok = false, e = 0;
@@ -137,12 +139,23 @@ export function enhance(form) {
   // order, match, cloze: one control per item or blank, keyed by its YAML index
   const slotOf = (e) => +(e.dataset.item ?? e.dataset.blank);
   const slots = (q) => inputs(q).filter((e) => e.dataset.item || e.dataset.blank).sort((x, y) => slotOf(x) - slotOf(y));
-  const order = () => $$('[data-question]'); // in page order, after any shuffle
+  const order = () => $$('[data-question]').filter((f) => !f.disabled); // in page order, after any shuffle
   const qOf = (f) => data.questions.find((q) => fields[q.id] == f);
+  // draw: only the drawn questions take part (the others are hidden and disabled), so from here on
+  // data.questions holds just those, in YAML order; the draw is kept with the remembered answers
+  const pool = data.questions, ids = pool.map((q) => q.id);
+  let drawn, saved;
+  if (data.remember) try { saved = JSON.parse(win.localStorage.getItem(key)); } catch {}
+  const deal = (d) => {
+    drawn = d;
+    data.questions = pool.filter((q) => d.includes(q.id));
+    for (const q of pool) fields[q.id].hidden = fields[q.id].disabled = !d.includes(q.id);
+  };
+  const fresh = () => shuffle(ids.slice()).slice(0, data.draw);
   let at = 0, scored = false, reviewing = false;
 
   const store = (v) => {
-    if (data.remember) try { v ? win.localStorage.setItem(key, JSON.stringify(v)) : win.localStorage.removeItem(key); } catch {}
+    if (data.remember) try { v ? win.localStorage.setItem(key, JSON.stringify({ ...v, drawn })) : win.localStorage.removeItem(key); } catch {}
   };
   let nf; // numbers shown in the page's language, when the browser knows it
   try { nf = Intl.NumberFormat(doc.documentElement.lang || [], { maximumFractionDigits: 1 }); } catch { nf = Intl.NumberFormat([], { maximumFractionDigits: 1 }); }
@@ -295,6 +308,7 @@ export function enhance(form) {
       form.reset();
       write({});
       store(null);
+      if (drawn) deal(fresh()), store({ answers: {} }); // a fresh start is a fresh draw (docs/quizzes.md)
       paint(null);
       data.questions.forEach((q) => mark(q, false));
       show('[data-quiz-errors]', false);
@@ -303,9 +317,14 @@ export function enhance(form) {
     }
   });
 
+  if (data.draw) {
+    const d = saved?.drawn;
+    const kept = Array.isArray(d) && d.length == data.draw && new Set(d).size == d.length && d.every((id) => ids.includes(id));
+    deal(kept ? d : fresh());
+    if (!kept) store({ answers: saved?.answers || {} });
+    show('[data-quiz-draw]', true);
+  }
   // resume: answers, and the result when the reader had one
-  let saved;
-  if (data.remember) try { saved = JSON.parse(win.localStorage.getItem(key)); } catch {}
   if (saved?.answers) {
     write(saved.answers);
     const ans = read();
