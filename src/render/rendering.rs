@@ -64,12 +64,32 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rend
         Ok(navs) => (navs, None),
         Err(d) => (SectionNavs::default(), Some(d)),
     };
-    // Markdown of every page and section, in parallel.
-    let markdown =
-        |doc| DocState { md: render_markdown(site, templates, &quiz_html, doc), ..DocState::default() };
-    let pages = (0..content.pages.len()).into_par_iter().map(|id| markdown(DocId::Page(id))).collect();
-    let sections =
-        (0..content.sections.len()).into_par_iter().map(|id| markdown(DocId::Section(id))).collect();
+    // Each document in one go, in parallel: its Markdown, its page through the template (straight
+    // to the output), what search needs of its text; then its HTML is dropped. No page's HTML
+    // depends on another document's, so none is held past its own page: on a big site all of it
+    // together weighs as much as the output (~0.7 GB at 100,000 pages). Every page, then every
+    // section, so that the files are written in the same order as ever.
+    let parts = Parts {
+        quiz_html: &quiz_html,
+        quiz_pages: &quiz_pages,
+        quiz_search: &quiz_search,
+        section_navs: &section_navs,
+    };
+    let render = |doc| {
+        let mut md = render_markdown(site, templates, parts.quiz_html, doc);
+        let template_error = parts.render_template(site, templates, doc, md.as_ref(), out).err();
+        let search = parts.search_page(site, doc, md.as_ref());
+        if let Some(md) = &mut md {
+            // Nothing reads it again: a one-page edit renders that page's Markdown anew.
+            md.html = String::new();
+        }
+        (DocState { md, template_error, ..DocState::default() }, search)
+    };
+    let (pages, mut search_pages): (Vec<DocState>, Vec<search::Page>) =
+        (0..content.pages.len()).into_par_iter().map(|id| render(DocId::Page(id))).unzip();
+    let (sections, section_search): (Vec<DocState>, Vec<search::Page>) =
+        (0..content.sections.len()).into_par_iter().map(|id| render(DocId::Section(id))).unzip();
+    search_pages.extend(section_search);
     let mut rendering = Rendering {
         quiz_html,
         quiz_pages,
@@ -90,37 +110,59 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rend
             rendering.doc_by_source.insert(src.path.clone(), doc);
         }
     }
-    // Links to anchors on other pages can be checked only once every page is rendered.
+    // Links to anchors on other pages can be checked only once every document is rendered.
     let link_problems: Vec<Vec<Diagnostic>> =
         docs.par_iter().map(|&doc| rendering.check_anchor_links(site, doc)).collect();
     for (&doc, problems) in docs.iter().zip(link_problems) {
         rendering.doc_mut(doc).link_problems = problems;
     }
-    // Every page, then every section, through its template, in parallel; files go straight to
-    // the output.
-    let (page_docs, section_docs) = docs.split_at(content.pages.len());
-    for docs in [page_docs, section_docs] {
-        let errors: Vec<Option<Diagnostic>> =
-            docs.par_iter().map(|&doc| rendering.render_template(site, templates, doc, out).err()).collect();
-        for (&doc, error) in docs.iter().zip(errors) {
-            rendering.doc_mut(doc).template_error = error;
-        }
-    }
     rendering.site_file_errors = site_files::render_all(site, templates, out);
     // The search index, from the text just rendered: guides and quizzes by page id, then sections.
-    let pages: Vec<search::Page> = docs.par_iter().map(|&doc| rendering.search_page(site, doc)).collect();
-    let (index, files) = search::Index::new(&pages, &site.config.language);
+    let (index, files) = search::Index::new(&search_pages, &site.config.language);
+    drop(search_pages);
     rendering.search = Some(index);
     rendering.site_file_errors.extend(site_files::search_index::write(files, out));
-    // Nothing reads a document's HTML once its page is written and the search index has read its
-    // text (a one-page edit renders that page's Markdown again), and on a big site it weighs as
-    // much as the pages' text: the dev server keeps this Rendering for as long as it runs.
-    for state in rendering.pages.iter_mut().chain(&mut rendering.sections) {
-        if let Some(md) = &mut state.md {
-            md.html = String::new();
+    rendering
+}
+
+/// What every document's page needs of the rest of the site, rendered before any of them.
+#[derive(Clone, Copy)]
+struct Parts<'a> {
+    quiz_html: &'a HashMap<String, String>,
+    quiz_pages: &'a HashMap<PageId, String>,
+    quiz_search: &'a HashMap<PageId, search::Page>,
+    section_navs: &'a SectionNavs,
+}
+
+impl Parts<'_> {
+    /// One page or section through its template, with its Markdown `md`.
+    fn render_template(
+        &self,
+        site: &Site,
+        templates: &Templates,
+        doc: DocId,
+        md: Option<&Rendered>,
+        out: &dyn Output,
+    ) -> Result<(), Diagnostic> {
+        match doc {
+            DocId::Page(id) => {
+                let quiz = self.quiz_pages.get(&id).map(String::as_str);
+                render_page(site, templates, id, md, quiz, self.section_navs, out)
+            }
+            DocId::Section(id) => render_section(site, templates, id, md, out),
         }
     }
-    rendering
+
+    /// What search knows of one page or section (see [`site_files::search_index::page`]).
+    fn search_page(&self, site: &Site, doc: DocId, md: Option<&Rendered>) -> search::Page {
+        match doc {
+            DocId::Page(id) => match self.quiz_search.get(&id) {
+                Some(quiz) => quiz.clone(),
+                None => site_files::search_index::page(site, doc, md),
+            },
+            DocId::Section(_) => site_files::search_index::page(site, doc, md),
+        }
+    }
 }
 
 impl Rendering {
@@ -165,8 +207,14 @@ impl Rendering {
             self.doc_mut(other).link_problems = self.check_anchor_links(site, other);
         }
         self.anchor_links_to = Some(index);
-        self.doc_mut(doc).template_error = self.render_template(site, templates, doc, out).err();
-        let page = self.search_page(site, doc);
+        let md = self.doc(doc).md.as_ref();
+        let template_error = self.parts().render_template(site, templates, doc, md, out).err();
+        let page = self.parts().search_page(site, doc, md);
+        let state = self.doc_mut(doc);
+        state.template_error = template_error;
+        if let Some(md) = &mut state.md {
+            md.html = String::new(); // as after a full build
+        }
         let search_id = match doc {
             DocId::Page(id) => id,
             DocId::Section(id) => self.pages.len() + id,
@@ -177,14 +225,12 @@ impl Rendering {
         }
     }
 
-    /// What search knows of one page or section (see [`site_files::search_index::page`]).
-    fn search_page(&self, site: &Site, doc: DocId) -> search::Page {
-        match doc {
-            DocId::Page(id) => match self.quiz_search.get(&id) {
-                Some(quiz) => quiz.clone(),
-                None => site_files::search_index::page(site, doc, self.doc(doc).md.as_ref()),
-            },
-            DocId::Section(_) => site_files::search_index::page(site, doc, self.doc(doc).md.as_ref()),
+    fn parts(&self) -> Parts<'_> {
+        Parts {
+            quiz_html: &self.quiz_html,
+            quiz_pages: &self.quiz_pages,
+            quiz_search: &self.quiz_search,
+            section_navs: &self.section_navs,
         }
     }
 
@@ -262,24 +308,6 @@ impl Rendering {
             }
         }
         problems
-    }
-
-    /// One page or section through its template, with its Markdown as rendered before.
-    fn render_template(
-        &self,
-        site: &Site,
-        templates: &Templates,
-        doc: DocId,
-        out: &dyn Output,
-    ) -> Result<(), Diagnostic> {
-        let md = self.doc(doc).md.as_ref();
-        match doc {
-            DocId::Page(id) => {
-                let quiz = self.quiz_pages.get(&id).map(String::as_str);
-                render_page(site, templates, id, md, quiz, &self.section_navs, out)
-            }
-            DocId::Section(id) => render_section(site, templates, id, md, out),
-        }
     }
 }
 
