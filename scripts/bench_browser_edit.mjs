@@ -5,6 +5,10 @@
 //     python3 /work/shared/bench/gen_corpus.py 10000 /tmp/corpus --layouts neutral,zola,hugo
 //     cargo build --release
 //     node scripts/bench_browser_edit.mjs /tmp/corpus [--runs 11] [--tandem target/release/tandem]
+//         [--baseline OTHER_TANDEM] [--servers tandem,baseline,reloading,zola,hugo]
+//
+// --baseline runs a second tandem binary the same way, right after the first (before/after
+// figures from one run); --servers picks which servers run, in that order.
 //
 // For each server: starts it on the corpus's layout for it (127.0.0.1, a free port), opens the
 // corpus's probe page in headless Chromium (Debian's, via playwright-core) and waits until the
@@ -29,9 +33,11 @@ const option = (name, fallback) => {
 const runs = Number(option('--runs', '11'));
 const tandem = resolve(option('--tandem', join(REPO, 'target/release/tandem')));
 const chromiumPath = option('--chromium', process.env.CHROMIUM_BIN || '/usr/bin/chromium');
+const baseline = option('--baseline', null);
+const chosen = option('--servers', baseline ? 'tandem,baseline,reloading,zola,hugo' : 'tandem,reloading,zola,hugo').split(',');
 const corpus = args[0];
 if (!corpus || runs < 1) {
-  console.error('usage: node scripts/bench_browser_edit.mjs CORPUS_DIR [--runs N] [--tandem BIN] [--chromium BIN]');
+  console.error('usage: node scripts/bench_browser_edit.mjs CORPUS_DIR [--runs N] [--tandem BIN] [--baseline BIN] [--servers LIST] [--chromium BIN]');
   process.exit(2);
 }
 const { chromium } = await import('playwright-core');
@@ -55,6 +61,7 @@ const sleep = (ms) => new Promise((ok) => setTimeout(ok, ms));
 // Each server: how to start it, and how to tell its first build is done from its output.
 const servers = [
   {
+    key: 'tandem',
     name: 'tandem serve --watch',
     layout: 'neutral',
     available: existsSync(tandem) || `no tandem binary at ${tandem} (cargo build --release)`,
@@ -62,6 +69,15 @@ const servers = [
     ready: /^built /m,
   },
   {
+    key: 'baseline',
+    name: `tandem serve --watch, baseline ${baseline}`,
+    layout: 'neutral',
+    available: (baseline && existsSync(baseline)) || `no baseline binary (--baseline ${baseline})`,
+    start: (root, port) => spawn(resolve(baseline), ['serve', '--watch', '--port', String(port), '--root', root]),
+    ready: /^built /m,
+  },
+  {
+    key: 'reloading',
     // The same server with the round-1 live-reload script (location.reload() on every rebuild),
     // given to the page in place of the served one: what updating in place is compared with.
     name: 'tandem serve --watch, reloading',
@@ -75,6 +91,7 @@ const servers = [
       s.addEventListener("reload", () => location.reload()); })();`,
   },
   {
+    key: 'zola',
     name: 'zola serve --fast --debounce 10',
     layout: 'zola',
     available: onPath('zola') || 'zola is not on PATH',
@@ -83,6 +100,7 @@ const servers = [
     ready: /Web server is available|Listening for changes/,
   },
   {
+    key: 'hugo',
     name: 'hugo server',
     layout: 'hugo',
     available: onPath('hugo') || 'hugo is not on PATH',
@@ -174,7 +192,7 @@ async function bench(browser, server) {
 const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
 const results = [];
 try {
-  for (const server of servers) {
+  for (const server of chosen.map((key) => servers.find((s) => s.key === key) ?? { key, name: key, available: 'no such server' })) {
     if (server.available !== true) results.push([server.name, { skipped: server.available }]);
     else results.push([server.name, await bench(browser, server)]);
   }

@@ -41,6 +41,8 @@ pub struct Rendering {
     site_file_errors: Vec<Diagnostic>,
     /// The search index, kept so that an edit rewrites only the files it changes.
     search: Option<search::Index>,
+    /// The page or section whose new text the search index does not have yet, by search id.
+    search_behind: Option<(usize, search::Page)>,
 }
 
 /// One page or section, rendered.
@@ -103,6 +105,7 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rend
         anchor_links_to: None,
         site_file_errors: Vec::new(),
         search: None,
+        search_behind: None,
     };
     let docs: Vec<DocId> = rendering.docs().collect();
     for &doc in &docs {
@@ -185,7 +188,10 @@ impl Rendering {
     /// Re-renders one page or section whose text changed in a way that reaches no other output
     /// (see [`Content::reload_document`]), with the rest of the site as it was rendered; then
     /// re-checks its links, and the links of every document that points at one of its anchors.
+    ///
+    /// The search index is left behind until [`Rendering::update_search`].
     pub fn render_document(&mut self, site: &Site, templates: &Templates, doc: DocId, out: &dyn Output) {
+        self.update_search(out);
         let mut index = match self.anchor_links_to.take() {
             Some(index) => index,
             None => self.index_anchor_links(),
@@ -219,10 +225,20 @@ impl Rendering {
             DocId::Page(id) => id,
             DocId::Section(id) => self.pages.len() + id,
         };
+        self.search_behind = Some((search_id, page));
+    }
+
+    /// Brings the search index up to date with the last [`Rendering::render_document`], writing
+    /// the index files that changed into `out`; false when it was up to date. That call leaves it
+    /// behind so that the dev server can serve the edited page first: updating the index costs
+    /// more than rendering the page on a big site.
+    pub fn update_search(&mut self, out: &dyn Output) -> bool {
+        let Some((id, page)) = self.search_behind.take() else { return false };
         if let Some(index) = &mut self.search {
-            let files = index.replace_page(search_id, &page);
+            let files = index.replace_page(id, &page);
             self.site_file_errors.extend(site_files::search_index::write(files, out));
         }
+        true
     }
 
     fn parts(&self) -> Parts<'_> {

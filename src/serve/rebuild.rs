@@ -4,7 +4,8 @@
 //! - One guide or `_index.md` whose front matter changed only in keys its own page uses
 //!   ([`Content::reload_document`]): that page is rendered again with the loaded templates and
 //!   the rest of the site as it was; every problem of the site is re-counted, so an anchor that
-//!   disappeared from it is reported on the pages that link there.
+//!   disappeared from it is reported on the pages that link there. The search index follows in
+//!   [`Model::catch_up`], once the page is served.
 //! - Static files changed in place: those files are read again.
 //! - Anything else (a new, deleted or renamed file, front matter that shows elsewhere, a quiz, a
 //!   template, a theme, `site.toml`): a full rebuild, `build::load` + `render::render_site`,
@@ -209,6 +210,19 @@ impl Model {
         Some(self.outcome(Work::Document { source: rel.to_path_buf(), output }, report, started))
     }
 
+    /// Does what the last rebuild left for after its page was served (the search index of a
+    /// one-page edit, see [`Rendering::update_search`]); returns the files with it done, or `None`
+    /// when nothing was left.
+    pub fn catch_up(&mut self) -> Option<Arc<Files>> {
+        let site = self.site.as_mut()?;
+        let out = MemoryOutput::with_files(Files::clone(&self.files));
+        if !site.rendering.update_search(&out) {
+            return None;
+        }
+        self.files = Arc::new(out.into_parts().0);
+        Some(self.files.clone())
+    }
+
     /// Static files changed in place, each the one a build copies to its output path.
     fn rebuild_statics(&mut self, paths: &[&PathBuf], started: Instant) -> Option<Outcome> {
         let site = self.site.as_ref()?;
@@ -301,7 +315,10 @@ mod tests {
             },
             "one page re-rendered"
         );
-        let after = edit.files.expect("the edit builds");
+        let page_first = edit.files.expect("the edit builds");
+        assert!(!indexed(&page_first, "wombat"), "the index follows the page, in catch_up");
+        let after = model.catch_up().expect("the index was behind");
+        assert!(model.catch_up().is_none(), "and is no more");
         assert!(indexed(&after, "wombat"), "the new word is found");
         assert!(!indexed(&after, "quokka"), "the old word is gone");
 
