@@ -49,6 +49,8 @@ fn run_tandem(root: &Path, args: &[&str]) -> Outcome {
     // TANDEM_FUZZ_BIN runs another build of tandem (an older one, to reproduce what it got wrong).
     let binary =
         std::env::var("TANDEM_FUZZ_BIN").unwrap_or_else(|_| env!("CARGO_BIN_EXE_tandem").to_string());
+    // Reaped below with wait4 (for its rusage), which clippy cannot see.
+    #[allow(clippy::zombie_processes)]
     let mut child = Command::new(binary)
         .args(args)
         .arg("--root")
@@ -264,12 +266,12 @@ enum QuizEdit {
 fn quiz_edit() -> impl Strategy<Value = QuizEdit> {
     let at = any::<usize>();
     prop_oneof![
-        (at.clone(), (prop::sample::select(&QUIZ_KEY_WORDS[..]), yaml_value()))
+        (at, (prop::sample::select(&QUIZ_KEY_WORDS[..]), yaml_value()))
             .prop_map(|(at, (k, v))| QuizEdit::ReplaceLine { at, with: format!("{k}: {v}") }),
-        (at.clone(), 1usize..20).prop_map(|(at, count)| QuizEdit::DeleteLines { at, count }),
-        (at.clone(), 1usize..40).prop_map(|(at, count)| QuizEdit::DuplicateLines { at, count }),
-        (at.clone(), 0usize..12).prop_map(|(at, spaces)| QuizEdit::Reindent { at, spaces }),
-        (at.clone(), yaml_value()).prop_map(|(at, with)| QuizEdit::ReplaceValue { at, with }),
+        (at, 1usize..20).prop_map(|(at, count)| QuizEdit::DeleteLines { at, count }),
+        (at, 1usize..40).prop_map(|(at, count)| QuizEdit::DuplicateLines { at, count }),
+        (at, 0usize..12).prop_map(|(at, spaces)| QuizEdit::Reindent { at, spaces }),
+        (at, yaml_value()).prop_map(|(at, with)| QuizEdit::ReplaceValue { at, with }),
         (at, nasty_text()).prop_map(|(at, text)| QuizEdit::InsertText { at, text }),
     ]
 }

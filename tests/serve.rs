@@ -901,7 +901,7 @@ fn idle_and_half_sent_requests_are_closed_after_the_header_timeout() {
     // The server's timeout is 10 s; allow for a loaded machine, but not for "never".
     let limit = Duration::from_secs(30);
 
-    let mut silent = TcpStream::connect(&server.addr).unwrap();
+    let silent = TcpStream::connect(&server.addr).unwrap();
     let mut half = TcpStream::connect(&server.addr).unwrap();
     write!(half, "GET / HTTP/1.1\r\nHost: {}\r\nX-Slow: ", server.addr).unwrap();
     let mut kept_alive = TcpStream::connect(&server.addr).unwrap();
