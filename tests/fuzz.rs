@@ -186,7 +186,7 @@ fn nasty_text() -> impl Strategy<Value = String> {
 }
 
 fn nesting_burst() -> impl Strategy<Value = String> {
-    (prop_oneof![Just(("[", "]")), Just(("{a: ", "}")), Just(("{\"a\": ", "}"))], 1usize..3000)
+    (prop_oneof![Just(("[", "]")), Just(("{a: ", "}")), Just(("{\"a\": ", "}"))], 1usize..20_000)
         .prop_map(|((open, close), n)| format!("{}1{}", open.repeat(n), close.repeat(n)))
 }
 
