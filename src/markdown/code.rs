@@ -79,7 +79,9 @@ const CLASSES: &[(&str, &[&str])] = &[
 
 impl Transform for Highlight {
     fn run<'e>(&self, events: Vec<Spanned<'e>>, pass: &mut Pass) -> Vec<Spanned<'e>> {
-        if !pass.config.highlight {
+        // Without a fenced block there is nothing to do: no second copy of the events.
+        let fenced = |e: &Spanned| matches!(e.0, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))));
+        if !pass.config.highlight || !events.iter().any(fenced) {
             return events;
         }
         let mut out = Vec::with_capacity(events.len());

@@ -16,6 +16,15 @@ impl Transform for Headings {
     }
 
     fn run<'e>(&self, events: Vec<Spanned<'e>>, pass: &mut Pass) -> Vec<Spanned<'e>> {
+        // Without a heading, only footnote names are to be noted: no second copy of the events.
+        if !events.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Heading { .. }))) {
+            for (event, _) in &events {
+                if let Event::Start(Tag::FootnoteDefinition(name)) = event {
+                    pass.out.anchors.insert(name.to_string());
+                }
+            }
+            return events;
+        }
         let mut ids = UniqueIds::default();
         let mut out = Vec::with_capacity(events.len());
         let mut events = events.into_iter().peekable();
