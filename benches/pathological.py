@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark, not a test: hostile and pathological sites, each run through one or more tandem
-binaries side by side, with exit status, wall and CPU time and peak memory (GNU time).
+binaries side by side, with exit status, wall and CPU time (user + sys), peak memory (GNU time)
+and the bytes a build writes.
 
     benches/pathological.py [--only NAME,...] [--timeout S] [--command check|build] BIN [BIN...]
 
@@ -34,7 +35,12 @@ def cases():
         "base-url-javascript": {"site.toml": 'title = "T"\nbase_url = "javascript:alert(1)"\n'},
         "headings-same-20k": {"content/a.md": "---\ntitle: A\n---\n" + "## a\n\n" * 20000},
         "headings-distinct-20k": {"content/a.md": "---\ntitle: A\n---\n" + "".join(f"## a{i}\n\n" for i in range(20000))},
+        "headings-distinct-10k": {"content/a.md": "---\ntitle: A\n---\n" + "".join(f"## Heading {i}\n\nText.\n\n" for i in range(10000))},
+        "list-page-1mb": {"content/a.md": "---\ntitle: A\n---\n" + "- item\n" * (1_000_000 // 7)},
+        "list-page-5mb": {"content/a.md": "---\ntitle: A\n---\n" + "- item\n" * (5_000_000 // 7)},
         "list-page-20mb": {"content/a.md": "---\ntitle: A\n---\n" + "- item\n" * (20_000_000 // 7)},
+        "list-page-50mb": {"content/a.md": "---\ntitle: A\n---\n" + "- item\n" * (50_000_000 // 7)},
+        "prose-page-5mb": {"content/a.md": "---\ntitle: A\n---\n" + ("word " * 15 + "\n\n") * (5_000_000 // 77)},
         "prose-page-20mb": {"content/a.md": "---\ntitle: A\n---\n" + ("word " * 15 + "\n\n") * (20_000_000 // 77)},
         "sections-flat-2000": {f"content/s{i}/_index.md": f"---\ntitle: S{i}\n---\n" for i in range(2000)},
         "sections-tree-2000": {f"content/t{i // 50}/s{i}/_index.md": f"---\ntitle: S{i}\n---\n" for i in range(2000)},
@@ -63,15 +69,20 @@ def write_site(root, files):
     tmp.rename(root)
 
 
+def output_bytes(folder):
+    return sum(f.stat().st_size for f in folder.rglob("*") if f.is_file())
+
+
 def run(binary, command, site, timeout):
     out = site / "public"
     shutil.rmtree(out, ignore_errors=True)
     timing = site.parent / "time.txt"
     # `timeout` kills tandem itself; its status is 124 then, and 128 + N after signal N (134: abort).
     subprocess.run(
-        ["/usr/bin/time", "-f", "%e %U %M", "-o", str(timing), "timeout", str(timeout), binary, command, "--root", str(site)],
+        ["/usr/bin/time", "-f", "%e %U %S %M", "-o", str(timing), "timeout", str(timeout), binary, command, "--root", str(site)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
+    written = output_bytes(out) if out.is_dir() else 0
     shutil.rmtree(out, ignore_errors=True)
     lines = timing.read_text().strip().splitlines()
     status = "0"
@@ -82,8 +93,8 @@ def run(binary, command, site, timeout):
         elif line.startswith("Command terminated by signal"):
             signal = line.split()[-1]
             status = "abort" if signal == "6" else "signal " + signal
-    wall, user, peak = lines[-1].split()
-    return status, wall, user, f"{int(peak) // 1024}"
+    wall, user, system, peak = lines[-1].split()
+    return status, wall, f"{float(user) + float(system):.2f}", f"{int(peak) // 1024}", f"{written / 1e6:.1f}"
 
 
 def main():
@@ -96,15 +107,15 @@ def main():
     work = Path(os.environ.get("BENCH_DIR", "/tmp/tandem-pathological"))
     work.mkdir(parents=True, exist_ok=True)
     only = set(filter(None, args.only.split(",")))
-    print(f"{'case':24} {'binary':28} {'exit':>9} {'wall s':>8} {'user s':>8} {'peak MB':>8}")
+    print(f"{'case':24} {'binary':28} {'exit':>9} {'wall s':>8} {'CPU s':>8} {'peak MB':>8} {'out MB':>8}")
     for name, files in cases().items():
         if only and name not in only:
             continue
         site = work / name
         write_site(site, files)
         for binary in args.binaries:
-            status, wall, user, peak = run(binary, args.command, site, args.timeout)
-            print(f"{name:24} {binary[-28:]:28} {status:>9} {wall:>8} {user:>8} {peak:>8}", flush=True)
+            status, wall, cpu, peak, written = run(binary, args.command, site, args.timeout)
+            print(f"{name:24} {binary[-28:]:28} {status:>9} {wall:>8} {cpu:>8} {peak:>8} {written:>8}", flush=True)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 
 use pulldown_cmark::{BlockQuoteKind, Event, Tag, TagEnd};
 
-use super::{Pass, Spanned, Transform};
+use super::{Events, Pass, Transform};
 
 pub struct Callouts;
 
@@ -23,24 +23,21 @@ pub fn kind_name(kind: BlockQuoteKind) -> &'static str {
 pub const KINDS: [&str; 5] = ["note", "tip", "important", "warning", "caution"];
 
 impl Transform for Callouts {
-    fn run<'e>(&self, events: Vec<Spanned<'e>>, pass: &mut Pass) -> Vec<Spanned<'e>> {
-        events
-            .into_iter()
-            .map(|(event, range)| match event {
-                Event::Start(Tag::BlockQuote(Some(kind))) => {
-                    let name = kind_name(kind);
-                    let mut title = Vec::new();
-                    let _ = tera::escape_html(&pass.resolver.callout_title(name), &mut title);
-                    let html = format!(
-                        "<div class=\"markdown-alert markdown-alert-{name}\" role=\"note\">\
+    fn run<'a>(&self, events: Events<'a>, pass: &'a Pass<'a>) -> Events<'a> {
+        Box::new(events.map(move |(event, range)| match event {
+            Event::Start(Tag::BlockQuote(Some(kind))) => {
+                let name = kind_name(kind);
+                let mut title = Vec::new();
+                let _ = tera::escape_html(&pass.resolver.callout_title(name), &mut title);
+                let html = format!(
+                    "<div class=\"markdown-alert markdown-alert-{name}\" role=\"note\">\
                          <p class=\"markdown-alert-title\">{}</p>\n",
-                        String::from_utf8_lossy(&title)
-                    );
-                    (Event::Html(html.into()), range)
-                }
-                Event::End(TagEnd::BlockQuote(Some(_))) => (Event::Html("</div>\n".into()), range),
-                other => (other, range),
-            })
-            .collect()
+                    String::from_utf8_lossy(&title)
+                );
+                (Event::Html(html.into()), range)
+            }
+            Event::End(TagEnd::BlockQuote(Some(_))) => (Event::Html("</div>\n".into()), range),
+            other => (other, range),
+        }))
     }
 }

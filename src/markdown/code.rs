@@ -14,7 +14,7 @@ use std::sync::{Arc, LazyLock, Mutex};
 use pulldown_cmark::{CodeBlockKind, CowStr, Event, Tag, TagEnd};
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxReference, SyntaxSet};
 
-use super::{Pass, Spanned, Transform};
+use super::{Events, Pass, Transform};
 
 pub struct Highlight;
 
@@ -78,24 +78,20 @@ const CLASSES: &[(&str, &[&str])] = &[
 ];
 
 impl Transform for Highlight {
-    fn run<'e>(&self, events: Vec<Spanned<'e>>, pass: &mut Pass) -> Vec<Spanned<'e>> {
-        // Without a fenced block there is nothing to do: no second copy of the events.
-        let fenced = |e: &Spanned| matches!(e.0, Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(_))));
-        if !pass.config.highlight || !events.iter().any(fenced) {
+    fn run<'a>(&self, mut events: Events<'a>, pass: &'a Pass<'a>) -> Events<'a> {
+        if !pass.config.highlight {
             return events;
         }
-        let mut out = Vec::with_capacity(events.len());
-        let mut events = events.into_iter();
-        while let Some((event, range)) = events.next() {
+        Box::new(std::iter::from_fn(move || {
+            let (event, range) = events.next()?;
             let Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) = &event else {
-                out.push((event, range));
-                continue;
+                return Some((event, range));
             };
             let lang = language(info);
             let Some(syntax) = find_syntax(lang) else {
-                out.push((event, range));
-                continue;
+                return Some((event, range));
             };
+            // The block's text, held until its end: one block at a time.
             let mut code = String::new();
             let mut end = None;
             for (e, r) in events.by_ref() {
@@ -109,9 +105,8 @@ impl Transform for Highlight {
                 }
             }
             let html = cached(&code, lang, syntax);
-            out.push((Event::Html(CowStr::from(html)), range.start..end.map_or(range.end, |r| r.end)));
-        }
-        out
+            Some((Event::Html(CowStr::from(html)), range.start..end.map_or(range.end, |r| r.end)))
+        }))
     }
 }
 

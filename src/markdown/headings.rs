@@ -5,7 +5,7 @@ use std::collections::HashMap;
 
 use pulldown_cmark::{Event, HeadingLevel, Tag, TagEnd};
 
-use super::{Pass, Spanned, TocEntry, Transform, plain_text};
+use super::{Events, Pass, TocEntry, Transform, plain_text, rewrite_each};
 
 pub struct Headings;
 
@@ -15,30 +15,20 @@ impl Transform for Headings {
         false
     }
 
-    fn run<'e>(&self, events: Vec<Spanned<'e>>, pass: &mut Pass) -> Vec<Spanned<'e>> {
-        // Without a heading, only footnote names are to be noted: no second copy of the events.
-        if !events.iter().any(|(e, _)| matches!(e, Event::Start(Tag::Heading { .. }))) {
-            for (event, _) in &events {
-                if let Event::Start(Tag::FootnoteDefinition(name)) = event {
-                    pass.out.anchors.insert(name.to_string());
-                }
-            }
-            return events;
-        }
+    fn run<'a>(&self, events: Events<'a>, pass: &'a Pass<'a>) -> Events<'a> {
         let mut ids = UniqueIds::default();
-        let mut out = Vec::with_capacity(events.len());
-        let mut events = events.into_iter().peekable();
-        while let Some((event, range)) = events.next() {
+        rewrite_each(events, move |(event, range), rest, queue| {
             let Event::Start(Tag::Heading { level, id, classes, attrs }) = event else {
                 if let Event::Start(Tag::FootnoteDefinition(name)) = &event {
-                    pass.out.anchors.insert(name.to_string());
+                    pass.out().anchors.insert(name.to_string());
                 }
-                out.push((event, range));
-                continue;
+                queue.push_back((event, range));
+                return;
             };
+            // The heading's text gives its id, which its start carries: it is held until its end.
             let mut inner = Vec::new();
             let mut end = None;
-            for (e, r) in events.by_ref() {
+            for (e, r) in rest.by_ref() {
                 if matches!(e, Event::End(TagEnd::Heading(_))) {
                     end = Some((e, r));
                     break;
@@ -47,22 +37,21 @@ impl Transform for Headings {
             }
             let title = plain_text(inner.iter().map(|(e, _)| e));
             let unique = ids.claim(id.as_ref().map_or_else(|| slugify(&title), |id| id.to_string()));
-            pass.out.anchors.insert(unique.clone());
-            pass.out.toc.push(TocEntry { level: heading_number(level), id: unique.clone(), title });
-            out.push((
+            pass.out().anchors.insert(unique.clone());
+            pass.out().toc.push(TocEntry { level: heading_number(level), id: unique.clone(), title });
+            queue.push_back((
                 Event::Start(Tag::Heading { level, id: Some(unique.clone().into()), classes, attrs }),
                 range.clone(),
             ));
-            out.extend(inner);
+            queue.extend(inner);
             if pass.config.heading_anchors {
                 // The heading names the link; the `#` glyph comes from CSS, so nothing is read twice.
                 let anchor =
                     format!(r##" <a class="anchor" href="#{unique}" aria-labelledby="{unique}"></a>"##);
-                out.push((Event::InlineHtml(anchor.into()), range.clone()));
+                queue.push_back((Event::InlineHtml(anchor.into()), range.clone()));
             }
-            out.push(end.unwrap_or((Event::End(TagEnd::Heading(level)), range)));
-        }
-        out
+            queue.push_back(end.unwrap_or((Event::End(TagEnd::Heading(level)), range)));
+        })
     }
 }
 

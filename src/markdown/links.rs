@@ -5,17 +5,17 @@ use std::path::{Path, PathBuf};
 
 use pulldown_cmark::{CowStr, Event, LinkType, Tag};
 
-use super::{LinkRef, Pass, Spanned, Transform};
+use super::{Events, LinkRef, Pass, Transform};
 
 pub struct Links;
 
 impl Transform for Links {
-    fn run<'e>(&self, events: Vec<Spanned<'e>>, pass: &mut Pass) -> Vec<Spanned<'e>> {
-        events.into_iter().map(|(event, range)| (rewrite(event, range.clone(), pass), range)).collect()
+    fn run<'a>(&self, events: Events<'a>, pass: &'a Pass<'a>) -> Events<'a> {
+        Box::new(events.map(move |(event, range)| (rewrite(event, range.clone(), pass), range)))
     }
 }
 
-fn rewrite<'e>(event: Event<'e>, range: std::ops::Range<usize>, pass: &mut Pass) -> Event<'e> {
+fn rewrite<'e>(event: Event<'e>, range: std::ops::Range<usize>, pass: &Pass) -> Event<'e> {
     let Event::Start(Tag::Link { link_type, dest_url, title, id }) = event else {
         return event;
     };
@@ -28,7 +28,7 @@ fn rewrite<'e>(event: Event<'e>, range: std::ops::Range<usize>, pass: &mut Pass)
     let offset = pass.doc.body_start + range.start;
     let len = range.len();
     if file.is_empty() {
-        pass.out.links.push(LinkRef { target: PathBuf::new(), anchor: anchor.to_string(), offset, len });
+        pass.out().links.push(LinkRef { target: PathBuf::new(), anchor: anchor.to_string(), offset, len });
         return keep(dest_url);
     }
     let looks_like_source = [".md", ".yaml", ".yml"].iter().any(|ext| file.ends_with(ext));
@@ -38,7 +38,7 @@ fn rewrite<'e>(event: Event<'e>, range: std::ops::Range<usize>, pass: &mut Pass)
     let decoded = percent_decode(file);
     match pass.resolver.source_url(pass.doc.path, &decoded) {
         Some((target, url)) => {
-            pass.out.links.push(LinkRef { target, anchor: anchor.to_string(), offset, len });
+            pass.out().links.push(LinkRef { target, anchor: anchor.to_string(), offset, len });
             let url = if anchor.is_empty() { url } else { format!("{url}#{anchor}") };
             keep(CowStr::from(url))
         }

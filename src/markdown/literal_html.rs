@@ -6,7 +6,7 @@
 
 use pulldown_cmark::Event;
 
-use super::{Pass, Spanned, Transform};
+use super::{Events, Pass, Transform};
 
 /// Raw HTML elements whose text is code.
 const LITERAL_ELEMENTS: [&str; 7] = ["script", "style", "code", "pre", "kbd", "samp", "textarea"];
@@ -14,35 +14,29 @@ const LITERAL_ELEMENTS: [&str; 7] = ["script", "style", "code", "pre", "kbd", "s
 pub struct LiteralHtml;
 
 impl Transform for LiteralHtml {
-    fn run<'e>(&self, events: Vec<Spanned<'e>>, pass: &mut Pass) -> Vec<Spanned<'e>> {
+    fn run<'a>(&self, events: Events<'a>, pass: &'a Pass<'a>) -> Events<'a> {
         let body = &pass.doc.text[pass.doc.body_start..];
         let mut open = 0usize;
-        // Maps in place (the same type in and out), so the pass holds no second copy of the events.
-        events
-            .into_iter()
-            .map(|(event, range)| match &event {
-                Event::Html(html) | Event::InlineHtml(html) => {
-                    let lower = html.to_ascii_lowercase();
-                    for name in LITERAL_ELEMENTS {
-                        let opened = count_tags(&lower, &format!("<{name}"));
-                        open = (open + opened).saturating_sub(count_tags(&lower, &format!("</{name}")));
-                    }
-                    (event, range)
+        Box::new(events.map(move |(event, range)| match &event {
+            Event::Html(html) | Event::InlineHtml(html) => {
+                let lower = html.to_ascii_lowercase();
+                for name in LITERAL_ELEMENTS {
+                    let opened = count_tags(&lower, &format!("<{name}"));
+                    open = (open + opened).saturating_sub(count_tags(&lower, &format!("</{name}")));
                 }
-                // Smart punctuation gives each quote, dash or ellipsis an event of its own.
-                Event::Text(text)
-                    if open > 0 && matches!(&**text, "‘" | "’" | "“" | "”" | "–" | "—" | "…") =>
-                {
-                    match body.get(range.clone()) {
-                        Some(source @ ("'" | "\"" | "--" | "---" | "...")) => {
-                            (Event::Text(source.to_string().into()), range)
-                        }
-                        _ => (event, range),
+                (event, range)
+            }
+            // Smart punctuation gives each quote, dash or ellipsis an event of its own.
+            Event::Text(text) if open > 0 && matches!(&**text, "‘" | "’" | "“" | "”" | "–" | "—" | "…") => {
+                match body.get(range.clone()) {
+                    Some(source @ ("'" | "\"" | "--" | "---" | "...")) => {
+                        (Event::Text(source.to_string().into()), range)
                     }
+                    _ => (event, range),
                 }
-                _ => (event, range),
-            })
-            .collect()
+            }
+            _ => (event, range),
+        }))
     }
 }
 

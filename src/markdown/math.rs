@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 use math_core::{LatexToMathML, MathCoreConfig, MathDisplay};
 use pulldown_cmark::Event;
 
-use super::{Pass, Spanned, Transform};
+use super::{Events, Pass, Transform};
 
 pub struct Math;
 
@@ -14,31 +14,28 @@ static CONVERTER: LazyLock<Option<LatexToMathML>> =
     LazyLock::new(|| LatexToMathML::new(MathCoreConfig::default()).ok());
 
 impl Transform for Math {
-    fn run<'e>(&self, events: Vec<Spanned<'e>>, pass: &mut Pass) -> Vec<Spanned<'e>> {
-        events
-            .into_iter()
-            .map(|(event, range)| {
-                let (tex, display, delimiter) = match &event {
-                    Event::InlineMath(tex) => (tex, MathDisplay::Inline, 1),
-                    Event::DisplayMath(tex) => (tex, MathDisplay::Block, 2),
-                    _ => return (event, range),
-                };
-                match to_mathml(tex, display) {
-                    Ok(mathml) => (Event::InlineHtml(mathml.into()), range),
-                    Err((at, message)) => {
-                        let start = (range.start + delimiter + at.start).min(range.end.saturating_sub(1));
-                        let len = at.len().clamp(1, range.end.saturating_sub(start).max(1));
-                        pass.error(
-                            start..start + len,
-                            format!("this TeX cannot be turned into MathML: {message}"),
-                            "fix the TeX (math-core supports the LaTeX math commands KaTeX does), \
+    fn run<'a>(&self, events: Events<'a>, pass: &'a Pass<'a>) -> Events<'a> {
+        Box::new(events.map(move |(event, range)| {
+            let (tex, display, delimiter) = match &event {
+                Event::InlineMath(tex) => (tex, MathDisplay::Inline, 1),
+                Event::DisplayMath(tex) => (tex, MathDisplay::Block, 2),
+                _ => return (event, range),
+            };
+            match to_mathml(tex, display) {
+                Ok(mathml) => (Event::InlineHtml(mathml.into()), range),
+                Err((at, message)) => {
+                    let start = (range.start + delimiter + at.start).min(range.end.saturating_sub(1));
+                    let len = at.len().clamp(1, range.end.saturating_sub(start).max(1));
+                    pass.error(
+                        start..start + len,
+                        format!("this TeX cannot be turned into MathML: {message}"),
+                        "fix the TeX (math-core supports the LaTeX math commands KaTeX does), \
                              or write a literal dollar as \\$",
-                        );
-                        (event, range)
-                    }
+                    );
+                    (event, range)
                 }
-            })
-            .collect()
+            }
+        }))
     }
 }
 

@@ -5,6 +5,11 @@
 //! (expanded before parsing, placed after), callouts, math, code highlighting, heading ids and
 //! links. A step sees the events with their source ranges, so whatever it reports is located
 //! in the author's file.
+//!
+//! The steps stream: each wraps the iterator of the step before it, and the HTML writer pulls
+//! events through all of them one at a time. A step holds only what it must (the highlighter
+//! one fenced block, the heading step one heading), so a page's events are never all in memory
+//! at once: a 50 MB page of list items would otherwise hold gigabytes of them, once per step.
 
 mod callouts;
 mod code;
@@ -14,7 +19,8 @@ mod literal_html;
 mod math;
 pub mod shortcodes;
 
-use std::collections::HashSet;
+use std::cell::{RefCell, RefMut};
+use std::collections::{HashSet, VecDeque};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
@@ -82,6 +88,9 @@ pub struct Document<'a> {
 /// An event and the bytes of the document it came from (relative to the parsed text).
 pub type Spanned<'a> = (Event<'a>, Range<usize>);
 
+/// The events of a document, as one step passes them on to the next.
+pub type Events<'a> = Box<dyn Iterator<Item = Spanned<'a>> + 'a>;
+
 /// What a step of the pass works with: the document, its settings, and what rendering learns.
 pub struct Pass<'a> {
     pub doc: &'a Document<'a>,
@@ -91,23 +100,30 @@ pub struct Pass<'a> {
     pub expanded: Vec<String>,
     /// A quiz snippet rather than a whole document (no heading ids or table of contents).
     pub fragment: bool,
-    pub out: Rendered,
+    /// Shared by the steps, which run interleaved: each borrows it for one statement at a time.
+    pub out: RefCell<Rendered>,
 }
 
 impl Pass<'_> {
     /// An error at `range` of the parsed text.
-    pub fn error(&mut self, range: Range<usize>, message: impl Into<String>, hint: impl Into<String>) {
+    pub fn error(&self, range: Range<usize>, message: impl Into<String>, hint: impl Into<String>) {
         let d = Diagnostic::error(self.doc.path, message)
             .at_offset(self.doc.text, self.doc.body_start + range.start, range.len().max(1))
             .with_hint(hint);
-        self.out.diagnostics.push(d);
+        self.out().diagnostics.push(d);
+    }
+
+    /// What rendering has learnt so far, to add to.
+    pub fn out(&self) -> RefMut<'_, Rendered> {
+        self.out.borrow_mut()
     }
 }
 
 /// One step of the Markdown pass.
 pub trait Transform: Sync {
-    /// Rewrites the document's events.
-    fn run<'e>(&self, events: Vec<Spanned<'e>>, pass: &mut Pass) -> Vec<Spanned<'e>>;
+    /// Wraps the events of the step before: what it returns pulls from `events` only as the
+    /// next step pulls from it.
+    fn run<'a>(&self, events: Events<'a>, pass: &'a Pass<'a>) -> Events<'a>;
     /// Whether it also runs on snippets (quiz Markdown, shortcode bodies), not only on pages.
     fn on_fragments(&self) -> bool {
         true
@@ -148,8 +164,8 @@ fn options(config: &MarkdownConfig) -> Options {
 fn run_pass(pass: &mut Pass, text: &str, depth: usize, inline: bool) -> String {
     let expanded = shortcodes::expand(text, pass, depth);
     let parse_text = expanded.as_deref().unwrap_or(text);
-    let mut events: Vec<Spanned> =
-        Parser::new_ext(parse_text, options(pass.config)).into_offset_iter().collect();
+    let pass = &*pass;
+    let mut events: Events = Box::new(Parser::new_ext(parse_text, options(pass.config)).into_offset_iter());
     for step in STEPS {
         if !pass.fragment || step.on_fragments() {
             events = step.run(events, pass);
@@ -157,15 +173,34 @@ fn run_pass(pass: &mut Pass, text: &str, depth: usize, inline: bool) -> String {
     }
     let mut html = String::with_capacity(text.len() * 3 / 2);
     let paragraph = |e: &Event| matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph));
-    html::push_html(&mut html, events.into_iter().map(|(e, _)| e).filter(|e| !(inline && paragraph(e))));
+    html::push_html(&mut html, events.map(|(e, _)| e).filter(|e| !(inline && paragraph(e))));
     html
+}
+
+/// The events of a step that puts several events in the place of one (and maybe of some that
+/// follow it, such as a heading's text): `rewrite` is given the next event and the ones after
+/// it, and queues what stands in their place. Only one rewrite's events are held at a time.
+fn rewrite_each<'a>(
+    mut events: Events<'a>,
+    mut rewrite: impl FnMut(Spanned<'a>, &mut Events<'a>, &mut VecDeque<Spanned<'a>>) + 'a,
+) -> Events<'a> {
+    let mut queue = VecDeque::new();
+    Box::new(std::iter::from_fn(move || {
+        loop {
+            if let Some(next) = queue.pop_front() {
+                return Some(next);
+            }
+            let event = events.next()?;
+            rewrite(event, &mut events, &mut queue);
+        }
+    }))
 }
 
 pub fn render(doc: &Document, config: &MarkdownConfig, resolver: &dyn Resolver) -> Rendered {
     let mut pass =
-        Pass { doc, config, resolver, expanded: Vec::new(), fragment: false, out: Rendered::default() };
+        Pass { doc, config, resolver, expanded: Vec::new(), fragment: false, out: Default::default() };
     let html = run_pass(&mut pass, &doc.text[doc.body_start..], 0, false);
-    let mut out = pass.out;
+    let mut out = pass.out.into_inner();
     out.html = html;
     // Same-page anchors can only be checked once every heading is known.
     let mut problems = Vec::new();
@@ -220,9 +255,9 @@ pub fn render_fragment(
 ) -> (String, Vec<Diagnostic>) {
     let doc = Document { path: from, text, body_start: 0 };
     let mut pass =
-        Pass { doc: &doc, config, resolver, expanded: Vec::new(), fragment: true, out: Rendered::default() };
+        Pass { doc: &doc, config, resolver, expanded: Vec::new(), fragment: true, out: Default::default() };
     let html = run_pass(&mut pass, text, 0, inline);
-    (html.trim_end().to_string(), pass.out.diagnostics)
+    (html.trim_end().to_string(), pass.out.into_inner().diagnostics)
 }
 
 #[cfg(test)]

@@ -8,12 +8,13 @@
 //! is still reported at the author's line and column; the [`Place`] step then puts the rendered
 //! HTML where the placeholder landed: as a block when it is alone in its paragraph, else inline.
 
+use std::collections::VecDeque;
 use std::ops::Range;
 
 use pulldown_cmark::{CowStr, Event, Parser, Tag, TagEnd};
 use serde::Serialize;
 
-use super::{Document, Pass, Rendered, Spanned, Transform, options, run_pass};
+use super::{Document, Events, Pass, Rendered, Spanned, Transform, options, rewrite_each, run_pass};
 
 /// How deep bodies may nest (a body that calls a shortcode with a body, …).
 pub const MAX_DEPTH: usize = 16;
@@ -151,7 +152,7 @@ pub(super) fn expand(text: &str, pass: &mut Pass, depth: usize) -> Option<String
     for f in found {
         let index = pass.expanded.len();
         let html = render_call(text, &f, pass, depth);
-        pass.out.shortcodes.insert(f.call.name.clone());
+        pass.out.get_mut().shortcodes.insert(f.call.name.clone());
         pass.expanded.push(html);
         let placeholder = placeholder(index, f.range.len());
         match placeholder {
@@ -443,13 +444,14 @@ fn render_body(text: &str, range: &Range<usize>, block: bool, pass: &mut Pass, d
         resolver: pass.resolver,
         expanded: Vec::new(),
         fragment: true,
-        out: Rendered::default(),
+        out: Default::default(),
     };
     let html = run_pass(&mut inner, &text[range.clone()], depth + 1, !block);
-    let Rendered { links, shortcodes, diagnostics, .. } = inner.out;
-    pass.out.links.extend(links);
-    pass.out.shortcodes.extend(shortcodes);
-    pass.out.diagnostics.extend(diagnostics);
+    let Rendered { links, shortcodes, diagnostics, .. } = inner.out.into_inner();
+    let out = pass.out.get_mut();
+    out.links.extend(links);
+    out.shortcodes.extend(shortcodes);
+    out.diagnostics.extend(diagnostics);
     html
 }
 
@@ -457,40 +459,54 @@ fn render_body(text: &str, range: &Range<usize>, block: bool, pass: &mut Pass, d
 pub struct Place;
 
 impl Transform for Place {
-    fn run<'e>(&self, events: Vec<Spanned<'e>>, pass: &mut Pass) -> Vec<Spanned<'e>> {
+    fn run<'a>(&self, events: Events<'a>, pass: &'a Pass<'a>) -> Events<'a> {
         if pass.expanded.is_empty() {
             return events;
         }
-        let mut out = Vec::with_capacity(events.len());
-        let mut i = 0;
-        while i < events.len() {
-            // A paragraph that is one placeholder is a block: the HTML replaces the paragraph.
-            if let (
-                Some((Event::Start(Tag::Paragraph), _)),
-                Some((Event::Text(t), r)),
-                Some((Event::End(TagEnd::Paragraph), _)),
-            ) = (events.get(i), events.get(i + 1), events.get(i + 2))
-                && let Some(index) = whole_placeholder(t)
-            {
-                let html = pass.expanded.get(index).cloned().unwrap_or_default();
-                out.push((Event::Html(CowStr::from(html)), r.clone()));
-                i += 3;
-                continue;
-            }
-            let (event, range) = events[i].clone();
-            match event {
-                Event::Text(t) if t.contains(OPEN) => split_text(&t, &range, pass, &mut out),
-                Event::Html(h) if h.contains(OPEN) => {
-                    out.push((Event::Html(replace_all(&h, pass).into()), range))
-                }
-                Event::InlineHtml(h) if h.contains(OPEN) => {
-                    out.push((Event::InlineHtml(replace_all(&h, pass).into()), range))
-                }
-                other => out.push((other, range)),
-            }
-            i += 1;
+        rewrite_each(events, move |event, rest, queue| place(event, rest, queue, pass))
+    }
+}
+
+/// Puts the expanded calls in `event`'s place, or, for a paragraph that is one placeholder, in
+/// the place of the whole paragraph (the HTML is a block).
+fn place<'a>(event: Spanned<'a>, rest: &mut Events<'a>, queue: &mut VecDeque<Spanned<'a>>, pass: &Pass) {
+    if !matches!(event.0, Event::Start(Tag::Paragraph)) {
+        return place_inline(event, queue, pass);
+    }
+    let Some(text) = rest.next() else { return queue.push_back(event) };
+    let index = match &text.0 {
+        Event::Text(t) => whole_placeholder(t),
+        _ => None,
+    };
+    let Some(index) = index else {
+        queue.push_back(event);
+        return place(text, rest, queue, pass);
+    };
+    let Some(end) = rest.next() else {
+        queue.push_back(event);
+        return place_inline(text, queue, pass);
+    };
+    if matches!(end.0, Event::End(TagEnd::Paragraph)) {
+        let html = pass.expanded.get(index).cloned().unwrap_or_default();
+        queue.push_back((Event::Html(CowStr::from(html)), text.1));
+    } else {
+        queue.push_back(event);
+        place_inline(text, queue, pass);
+        place(end, rest, queue, pass);
+    }
+}
+
+/// Puts the expanded calls where their placeholders are in a text or some HTML.
+fn place_inline<'a>((event, range): Spanned<'a>, queue: &mut VecDeque<Spanned<'a>>, pass: &Pass) {
+    match event {
+        Event::Text(t) if t.contains(OPEN) => split_text(&t, &range, pass, queue),
+        Event::Html(h) if h.contains(OPEN) => {
+            queue.push_back((Event::Html(replace_all(&h, pass).into()), range))
         }
-        out
+        Event::InlineHtml(h) if h.contains(OPEN) => {
+            queue.push_back((Event::InlineHtml(replace_all(&h, pass).into()), range))
+        }
+        other => queue.push_back((other, range)),
     }
 }
 
@@ -510,18 +526,18 @@ fn next_placeholder(text: &str) -> Option<(usize, (usize, usize))> {
     Some((index, (start, end + CLOSE.len_utf8())))
 }
 
-fn split_text<'e>(text: &str, range: &Range<usize>, pass: &Pass, out: &mut Vec<Spanned<'e>>) {
+fn split_text<'e>(text: &str, range: &Range<usize>, pass: &Pass, out: &mut VecDeque<Spanned<'e>>) {
     let mut rest = text;
     while let Some((index, (s, e))) = next_placeholder(rest) {
         if s > 0 {
-            out.push((Event::Text(CowStr::from(rest[..s].to_string())), range.clone()));
+            out.push_back((Event::Text(CowStr::from(rest[..s].to_string())), range.clone()));
         }
         let html = pass.expanded.get(index).cloned().unwrap_or_default();
-        out.push((Event::InlineHtml(CowStr::from(html)), range.clone()));
+        out.push_back((Event::InlineHtml(CowStr::from(html)), range.clone()));
         rest = &rest[e..];
     }
     if !rest.is_empty() {
-        out.push((Event::Text(CowStr::from(rest.to_string())), range.clone()));
+        out.push_back((Event::Text(CowStr::from(rest.to_string())), range.clone()));
     }
 }
 
