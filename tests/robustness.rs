@@ -170,3 +170,58 @@ fn a_section_page_lists_its_subsections_one_level_deep() {
     assert_eq!(f.read("public/guides/index.html"), "Deeper:1:0;");
     assert_eq!(f.read("public/guides/deeper/index.html"), "Deepest:0:0;");
 }
+
+/// The text of each entry of a built page's breadcrumb trail.
+fn breadcrumb_entries(html: &str) -> Vec<String> {
+    let start = html.find("<nav class=\"breadcrumbs").expect("a breadcrumb trail");
+    let nav = &html[start..start + html[start..].find("</nav>").unwrap()];
+    nav.split("<li>")
+        .skip(1)
+        .map(|item| {
+            let mut text = String::new();
+            let mut in_tag = false;
+            for c in item.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            text.trim().to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn a_deep_breadcrumb_trail_keeps_its_ends_and_says_how_many_it_leaves_out() {
+    // Every page listing every ancestor made a chain of 1,000 nested folders write 347 MB.
+    let f = Fixture::new();
+    let mut folder = "content".to_string();
+    for i in 1..=11 {
+        folder.push_str(&format!("/c{i}"));
+        f.write(&format!("{folder}/_index.md"), &format!("---\ntitle: C{i}\n---\n"));
+        f.write(&format!("{folder}/leaf.md"), &format!("---\ntitle: Leaf {i}\n---\nx\n"));
+    }
+    let run = f.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = |depth: usize| {
+        let folders: String = (1..=depth).map(|i| format!("c{i}/")).collect();
+        breadcrumb_entries(&f.read(&format!("public/{folders}leaf/index.html")))
+    };
+    // Home and seven sections: 8 entries, all shown.
+    assert_eq!(page(7), ["Home", "C1", "C2", "C3", "C4", "C5", "C6", "C7"]);
+    // Home and eight: the second section is left out.
+    assert_eq!(page(8), ["Home", "C1", "…1 more section", "C3", "C4", "C5", "C6", "C7", "C8"]);
+    assert_eq!(page(11), ["Home", "C1", "…4 more sections", "C6", "C7", "C8", "C9", "C10", "C11"]);
+    // A section's own page ends its trail, marked current.
+    let section = f.read("public/c1/c2/c3/c4/c5/c6/c7/c8/c9/index.html");
+    assert_eq!(
+        breadcrumb_entries(&section),
+        ["Home", "C1", "…2 more sections", "C4", "C5", "C6", "C7", "C8", "C9"]
+    );
+    assert!(
+        section.contains(r#"<a href="/c1/c2/c3/c4/c5/c6/c7/c8/c9/" aria-current="page">C9</a>"#),
+        "{section}"
+    );
+}
