@@ -19,3 +19,4 @@ pub mod render;
 pub mod search;
 pub mod serve;
 pub mod theme;
+pub mod yaml_events;

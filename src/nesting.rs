@@ -2,18 +2,15 @@
 //!
 //! Every reader of nested input in tandem (serde, the quiz source map, templates) recurses once
 //! per level, so a few kilobytes of `[[[[…` would overflow the stack and abort the process. The
-//! guard here runs first and walks iteratively: libyaml's event parser keeps its own stack on the
-//! heap, and this loop stops at the first collection past [`MAX_DEPTH`], so a deep input also
-//! costs no more time than a shallow one (libyaml's simple-key bookkeeping grows with the depth).
+//! guard here runs first and walks iteratively: libyaml's event parser ([`crate::yaml_events`])
+//! keeps its own stack on the heap, and this loop stops at the first collection past
+//! [`MAX_DEPTH`], so a deep input also costs no more time than a shallow one (libyaml's
+//! simple-key bookkeeping grows with the depth).
 //!
 //! TOML needs no walk of its own: the `toml` crate refuses nesting past its own limit; this
 //! module only words that refusal the same way and finds its line when the crate gives none.
-//!
-//! Like [`crate::quiz::locate`], this module calls libyaml-rs's C-style API, hence its `unsafe`.
 
-use std::mem::MaybeUninit;
-
-use libyaml_rs as sys;
+use crate::yaml_events::{YamlEvent, YamlEvents};
 
 /// Nesting levels allowed in a quiz file, a front matter or `site.toml`. The quiz format needs
 /// six; this leaves room for any `extra:` data while keeping every recursive reader shallow.
@@ -46,51 +43,21 @@ impl TooDeep {
 /// Checks that the YAML in `source` nests at most [`MAX_DEPTH`] collections deep. Invalid YAML
 /// passes: the parser that runs next reports the syntax error with its position.
 pub fn check_yaml(source: &str) -> Result<(), TooDeep> {
-    /// Owns an initialised parser and deletes it (freeing libyaml's buffers) on every path out.
-    struct Parser(*mut sys::yaml_parser_t);
-    impl Drop for Parser {
-        fn drop(&mut self) {
-            // SAFETY: the pointer came from a successful yaml_parser_initialize and is deleted once.
-            unsafe { sys::yaml_parser_delete(self.0) }
-        }
-    }
-
-    // The parser keeps a pointer to itself, so it must not move once initialised: it lives in a
-    // Box that outlives the guard (declared before it, so dropped after it).
-    let mut storage = Box::new(MaybeUninit::<sys::yaml_parser_t>::uninit());
-    let raw = storage.as_mut_ptr();
     let mut depth = 0usize;
-    // SAFETY: `raw` points at writable, pinned storage; `source` outlives the parser (the guard
-    // is dropped at the end of this block); every event is deleted right after it is read.
-    unsafe {
-        if sys::yaml_parser_initialize(raw).fail {
-            return Ok(());
-        }
-        let parser = Parser(raw);
-        sys::yaml_parser_set_encoding(parser.0, sys::YAML_UTF8_ENCODING);
-        sys::yaml_parser_set_input_string(parser.0, source.as_ptr(), source.len() as _);
-        loop {
-            let mut event = MaybeUninit::<sys::yaml_event_t>::uninit();
-            if sys::yaml_parser_parse(parser.0, event.as_mut_ptr()).fail {
-                return Ok(());
-            }
-            let event = event.assume_init_mut();
-            let kind = event.type_;
-            let offset = (event.start_mark.index as usize).min(source.len());
-            sys::yaml_event_delete(event);
-            match kind {
-                sys::YAML_SEQUENCE_START_EVENT | sys::YAML_MAPPING_START_EVENT => {
-                    depth += 1;
-                    if depth > MAX_DEPTH {
-                        return Err(TooDeep { offset });
-                    }
+    for event in YamlEvents::new(source) {
+        let Ok((event, offset, _)) = event else { return Ok(()) };
+        match event {
+            YamlEvent::SequenceStart | YamlEvent::MappingStart => {
+                depth += 1;
+                if depth > MAX_DEPTH {
+                    return Err(TooDeep { offset });
                 }
-                sys::YAML_SEQUENCE_END_EVENT | sys::YAML_MAPPING_END_EVENT => depth = depth.saturating_sub(1),
-                sys::YAML_STREAM_END_EVENT => return Ok(()),
-                _ => {}
             }
+            YamlEvent::SequenceEnd | YamlEvent::MappingEnd => depth = depth.saturating_sub(1),
+            YamlEvent::Scalar(_) | YamlEvent::Alias | YamlEvent::Other => {}
         }
     }
+    Ok(())
 }
 
 /// Whether a `toml` error message is the crate's refusal to nest further.

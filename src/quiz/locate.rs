@@ -3,14 +3,11 @@
 //! caused it.
 //!
 //! yaml_serde reports positions only for its own errors, so this module runs libyaml's event
-//! parser (`libyaml-rs`, the same pure-Rust port yaml_serde is built on) once over the source and
-//! keeps every node's start and end byte offset. Lookups go by path: `["questions", 2, "options",
-//! 1, "text"]`. This is the only module in the crate with `unsafe`: libyaml-rs exposes libyaml's C
-//! API as `unsafe fn`s, and [`parse_events`] wraps the few it needs.
+//! parser ([`crate::yaml_events`], the same pure-Rust port yaml_serde is built on) once over the
+//! source and keeps every node's start and end byte offset. Lookups go by path: `["questions", 2,
+//! "options", 1, "text"]`.
 
-use std::mem::MaybeUninit;
-
-use libyaml_rs as sys;
+use crate::yaml_events::{Located, YamlEvent as Event, YamlEvents};
 
 /// One segment of a path into the YAML tree: a mapping key or a sequence index.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,11 +110,12 @@ pub struct SourceMap {
 
 impl SourceMap {
     pub fn new(source: &str) -> SourceMap {
-        let root =
-            parse_events(source).and_then(|events| match build_tree(source, &mut events.into_iter()) {
+        let root = YamlEvents::new(source).collect::<Result<Vec<_>, _>>().ok().and_then(|events| {
+            match build_tree(source, &mut events.into_iter()) {
                 Some(Built::Node(root)) => Some(root),
                 _ => None,
-            });
+            }
+        });
         SourceMap { root }
     }
 
@@ -151,19 +149,6 @@ impl SourceMap {
     }
 }
 
-/// A parser event with the byte range it covers.
-#[derive(Debug)]
-enum Event {
-    Scalar(String),
-    SequenceStart,
-    SequenceEnd,
-    MappingStart,
-    MappingEnd,
-    Alias,
-    /// Stream and document boundaries: they carry nothing we need.
-    Other,
-}
-
 /// What [`build_tree`] found next: a whole node, or the end of the enclosing collection (with the
 /// offset just past its closing `]`/`}` for flow collections).
 enum Built {
@@ -173,7 +158,7 @@ enum Built {
 
 /// Builds the node for the next event and everything nested in it. `None` at the end of the
 /// stream.
-fn build_tree(source: &str, events: &mut impl Iterator<Item = (Event, usize, usize)>) -> Option<Built> {
+fn build_tree(source: &str, events: &mut impl Iterator<Item = Located>) -> Option<Built> {
     loop {
         let (event, start, end) = events.next()?;
         let kind = match event {
@@ -223,66 +208,6 @@ fn collection_end(source: &str, start: usize, closed_at: usize, last: Option<&No
         Some(last) if !is_flow => last.end,
         _ => closed_at.max(start),
     }
-}
-
-/// Runs libyaml's event parser over `source`: each event with its start and end byte offsets.
-/// `None` when the source is not valid YAML.
-// The match on libyaml's event type keeps a catch-all: its C enum is not ours to grow.
-#[allow(clippy::wildcard_enum_match_arm)]
-fn parse_events(source: &str) -> Option<Vec<(Event, usize, usize)>> {
-    /// Owns an initialised parser and deletes it (freeing libyaml's buffers) on every path out.
-    struct Parser(*mut sys::yaml_parser_t);
-    impl Drop for Parser {
-        fn drop(&mut self) {
-            // SAFETY: the pointer came from a successful yaml_parser_initialize and is deleted once.
-            unsafe { sys::yaml_parser_delete(self.0) }
-        }
-    }
-
-    // The parser keeps a pointer to itself (its read handler's data), so it must not move once
-    // initialised: it lives in a Box that outlives the guard (declared after it, dropped before).
-    let mut storage = Box::new(MaybeUninit::<sys::yaml_parser_t>::uninit());
-    let raw = storage.as_mut_ptr();
-    let mut events = Vec::new();
-    // SAFETY: `raw` points at writable, pinned storage; `source` outlives the parser (the guard is
-    // dropped at the end of this function); every event is deleted right after it is copied out.
-    unsafe {
-        if sys::yaml_parser_initialize(raw).fail {
-            return None;
-        }
-        let parser = Parser(raw);
-        sys::yaml_parser_set_encoding(parser.0, sys::YAML_UTF8_ENCODING);
-        sys::yaml_parser_set_input_string(parser.0, source.as_ptr(), source.len() as _);
-        loop {
-            let mut event = MaybeUninit::<sys::yaml_event_t>::uninit();
-            if sys::yaml_parser_parse(parser.0, event.as_mut_ptr()).fail {
-                return None;
-            }
-            let event = event.assume_init_mut();
-            let (start, end) = (event.start_mark.index as usize, event.end_mark.index as usize);
-            let converted = match event.type_ {
-                sys::YAML_SCALAR_EVENT => {
-                    let scalar = event.data.scalar;
-                    let bytes = std::slice::from_raw_parts(scalar.value, scalar.length as usize);
-                    Event::Scalar(String::from_utf8_lossy(bytes).into_owned())
-                }
-                sys::YAML_SEQUENCE_START_EVENT => Event::SequenceStart,
-                sys::YAML_SEQUENCE_END_EVENT => Event::SequenceEnd,
-                sys::YAML_MAPPING_START_EVENT => Event::MappingStart,
-                sys::YAML_MAPPING_END_EVENT => Event::MappingEnd,
-                sys::YAML_ALIAS_EVENT => Event::Alias,
-                // libyaml's C event numbers: stream and document events, and any it adds.
-                _ => Event::Other,
-            };
-            let stream_ended = event.type_ == sys::YAML_STREAM_END_EVENT;
-            sys::yaml_event_delete(event);
-            events.push((converted, start.min(source.len()), end.min(source.len())));
-            if stream_ended {
-                break;
-            }
-        }
-    }
-    Some(events)
 }
 
 #[cfg(test)]
