@@ -257,8 +257,9 @@ impl OutputDir {
     }
 }
 
-impl Output for OutputDir {
-    fn write(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+impl OutputDir {
+    /// Where `path` goes in the staging folder, if it stays inside it.
+    fn staged(&self, path: &str) -> std::io::Result<PathBuf> {
         let rel = Path::new(path);
         if rel.components().any(|c| !matches!(c, Component::Normal(_))) {
             return Err(std::io::Error::new(
@@ -266,11 +267,28 @@ impl Output for OutputDir {
                 "path leaves the output folder",
             ));
         }
-        let file = self.staging.join(rel);
+        Ok(self.staging.join(rel))
+    }
+}
+
+impl Output for OutputDir {
+    fn write(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        let file = self.staged(path)?;
         if let Some(dir) = file.parent() {
             std::fs::create_dir_all(dir)?;
         }
         std::fs::write(file, bytes)
+    }
+
+    fn remove(&self, path: &str) -> std::io::Result<()> {
+        match std::fs::remove_file(self.staged(path)?) {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
+            result => result,
+        }
+    }
+
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        std::fs::read(self.staged(path).ok()?).ok()
     }
 }
 

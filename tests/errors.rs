@@ -283,3 +283,30 @@ fn a_static_file_over_a_generated_one() {
         "writes sitemap.xml, which tandem's own site file writes too",
     );
 }
+
+#[test]
+fn a_static_file_among_the_search_index_files() {
+    // Its name might not clash today (the site has few shards), but the index owns the folder.
+    assert_fails(
+        |f| f.write("static/search/s/0.bin", "mine"),
+        "static/search/s/0.bin",
+        None,
+        "writes search/s/0.bin, but the folder search/s/ holds tandem's own search index files",
+    );
+    assert_fails(
+        |f| f.write("static/search/f/999.json", "{}"),
+        "static/search/f/999.json",
+        None,
+        "the folder search/f/ holds tandem's own search index files",
+    );
+}
+
+#[test]
+fn a_page_aliased_into_the_search_index() {
+    assert_fails(
+        |f| f.write("content/guides/three.md", "---\ntitle: Three\naliases: [/search/f/]\n---\nText.\n"),
+        "content/guides/three.md",
+        Some(3),
+        "writes search/f/index.html, but the folder search/f/ holds tandem's own search index files",
+    );
+}

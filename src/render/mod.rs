@@ -33,6 +33,12 @@ use crate::markdown::{self, ShortcodeCall, ShortcodeError};
 pub trait Output: Sync {
     /// `path` is relative to the output root, with `/` separators, e.g. `guides/x/index.html`.
     fn write(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()>;
+    /// Deletes a file written before (the dev server's edits can leave fewer files than a page
+    /// had); a file that is not there is no error.
+    fn remove(&self, path: &str) -> std::io::Result<()>;
+    /// A file written before, if it is there (the dev server's edits update a file that several
+    /// pages share); `None` where nothing is kept.
+    fn read(&self, path: &str) -> Option<Vec<u8>>;
 }
 
 /// Swallows everything (for `check`).
@@ -41,6 +47,14 @@ pub struct Discard;
 impl Output for Discard {
     fn write(&self, _path: &str, _bytes: Vec<u8>) -> std::io::Result<()> {
         Ok(())
+    }
+
+    fn remove(&self, _path: &str) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn read(&self, _path: &str) -> Option<Vec<u8>> {
+        None
     }
 }
 

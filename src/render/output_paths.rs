@@ -9,7 +9,7 @@ use std::collections::hash_map::Entry;
 use std::path::PathBuf;
 
 use super::output_file;
-use super::site_files::reserved_files;
+use super::site_files::{reserved_files, reserved_folders};
 use crate::build::MARKER_FILE;
 use crate::content::{Content, front_matter_error, normalize_alias};
 use crate::diagnostic::Diagnostic;
@@ -144,6 +144,26 @@ pub fn check(content: &Content, layers: &Layers) -> Vec<Diagnostic> {
                     ),
                 )
                 .with_hint("rename one of them, or give the page a different slug or alias"),
+        );
+    }
+    // The search index's shards and fragments: their names depend on the content, so each file
+    // cannot be claimed ahead; their folders are the index's alone.
+    for (path, claim) in &claims {
+        let inside =
+            |folder: &str| path.strip_prefix(folder).is_some_and(|r| r.is_empty() || r.starts_with('/'));
+        let Some(folder) = reserved_folders().find(|f| inside(f)) else { continue };
+        problems.push(
+            claim
+                .error(
+                    content,
+                    format!(
+                        "{} writes {path}, but the folder {folder}/ holds tandem's own search index files",
+                        claim.describe(content)
+                    ),
+                )
+                .with_hint(
+                    "rename or move it out of that folder (or give the page a different slug or alias)",
+                ),
         );
     }
     problems

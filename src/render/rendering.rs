@@ -121,10 +121,10 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rend
     }
     rendering.site_file_errors = site_files::render_all(site, templates, out);
     // The search index, from the text just rendered: guides and quizzes by page id, then sections.
-    let (index, files) = search::Index::new(&search_pages, &site.config.language);
-    drop(search_pages);
+    // Each page's text is dropped once the index has read it; its files are written as made.
+    let (index, errors) = site_files::search_index::build(site, search_pages, out);
     rendering.search = Some(index);
-    rendering.site_file_errors.extend(site_files::search_index::write(files, out));
+    rendering.site_file_errors.extend(errors);
     rendering
 }
 
@@ -235,8 +235,7 @@ impl Rendering {
     pub fn update_search(&mut self, out: &dyn Output) -> bool {
         let Some((id, page)) = self.search_behind.take() else { return false };
         if let Some(index) = &mut self.search {
-            let files = index.replace_page(id, &page);
-            self.site_file_errors.extend(site_files::search_index::write(files, out));
+            self.site_file_errors.extend(site_files::search_index::replace_page(index, id, &page, out));
         }
         true
     }

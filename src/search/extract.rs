@@ -7,14 +7,43 @@
 use super::Section;
 
 /// Elements whose content is not text a reader searches for: an embedded quiz is indexed as its
-/// own page, and scripts and styles are code for the browser.
-const SKIPPED: &[&str] = &["form", "script", "style", "template", "noscript"];
+/// own page, and scripts and styles are code for the browser. `name` is lower case.
+fn is_skipped(name: &str) -> bool {
+    matches!(name, "form" | "script" | "style" | "template" | "noscript")
+}
 
-/// Inline elements: their tags do not separate words (`un<em>usual</em>` is one word).
-const INLINE: &[&str] = &[
-    "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "del", "dfn", "em", "i", "ins", "kbd", "mark",
-    "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
-];
+/// Inline elements: their tags do not separate words (`un<em>usual</em>` is one word). `name` is
+/// lower case.
+fn is_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "abbr"
+            | "b"
+            | "bdi"
+            | "bdo"
+            | "cite"
+            | "code"
+            | "data"
+            | "del"
+            | "dfn"
+            | "em"
+            | "i"
+            | "ins"
+            | "kbd"
+            | "mark"
+            | "q"
+            | "s"
+            | "samp"
+            | "small"
+            | "span"
+            | "strong"
+            | "sub"
+            | "sup"
+            | "time"
+            | "u"
+            | "var"
+    )
+}
 
 /// The sections of `html`: the text before the first heading (heading and anchor empty), then one
 /// per heading with an `id`. Sections with neither heading nor text are left out.
@@ -47,8 +76,18 @@ pub fn sections(html: &str) -> Vec<Section> {
             .find(|c: char| c.is_ascii_whitespace() || c == '/')
             .unwrap_or(name_and_attrs.len());
         let name = &name_and_attrs[..name_end];
-        let is = |names: &[&str]| names.iter().any(|n| n.eq_ignore_ascii_case(name));
-        if !closing && is(SKIPPED) {
+        // Tag names are short: lower-cased on the stack, then one `match` each (tags are many:
+        // every highlighted token is a `<span>`).
+        let mut lower = [0u8; 12];
+        let lower = match lower.get_mut(..name.len()) {
+            Some(buf) => {
+                buf.copy_from_slice(name.as_bytes());
+                buf.make_ascii_lowercase();
+                std::str::from_utf8(buf).unwrap_or("")
+            }
+            None => "",
+        };
+        if !closing && is_skipped(lower) {
             let end = format!("</{name}");
             rest = find_ignoring_case(rest, &end).map_or("", |at| {
                 let after = &rest[at..];
@@ -74,7 +113,7 @@ pub fn sections(html: &str) -> Vec<Section> {
             }
             (Some(_), true) | (None, _) => {}
         }
-        if !is(INLINE) {
+        if !is_inline(lower) {
             push_text(current(&mut out, in_heading), " ");
         }
     }
@@ -125,9 +164,14 @@ fn push_text(to: &mut String, text: &str) {
     }
 }
 
+/// Where `needle` (which starts with `<`) first is in `haystack`, ignoring ASCII case; only the
+/// places of a `<` are tried, so an embedded quiz's long form is scanned once.
 fn find_ignoring_case(haystack: &str, needle: &str) -> Option<usize> {
     let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    (0..h.len().checked_sub(n.len())? + 1).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
+    haystack
+        .match_indices('<')
+        .map(|(i, _)| i)
+        .find(|&i| h.get(i..i + n.len()).is_some_and(|w| w.eq_ignore_ascii_case(n)))
 }
 
 /// The value of attribute `name` in the attribute part of a tag (`id="x"`, `id='x'` or `id=x`).

@@ -26,8 +26,13 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
     if text.is_ascii() {
         // Most text: words are runs of ASCII letters and digits.
         for word in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
-            fold_into(word, &mut folded);
-            f(&folded);
+            // Most words are already folded: no copy for them.
+            if word.len() <= MAX_TERM_CHARS && !word.bytes().any(|b| b.is_ascii_uppercase()) {
+                f(word);
+            } else {
+                fold_into(word, &mut folded);
+                f(&folded);
+            }
         }
         return;
     }

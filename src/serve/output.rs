@@ -67,6 +67,19 @@ impl Files {
     }
 }
 
+impl Files {
+    /// Deletes the file at `path`; returns it. Rare (a page that lost some of its search
+    /// fragment files), so it may copy a shared base.
+    pub fn remove(&mut self, path: &str) -> Option<Arc<[u8]>> {
+        let newer = self.newer.remove(path);
+        let base = match self.base.contains_key(path) {
+            true => Arc::make_mut(&mut self.base).remove(path),
+            false => None,
+        };
+        newer.or(base)
+    }
+}
+
 impl FromIterator<(Arc<str>, Arc<[u8]>)> for Files {
     fn from_iter<T: IntoIterator<Item = (Arc<str>, Arc<[u8]>)>>(files: T) -> Files {
         Files { base: Arc::new(files.into_iter().collect()), newer: FileMap::default() }
@@ -112,6 +125,15 @@ impl Output for MemoryOutput {
             self.overwritten.lock().unwrap_or_else(PoisonError::into_inner).insert(path.to_string());
         }
         Ok(())
+    }
+
+    fn remove(&self, path: &str) -> std::io::Result<()> {
+        self.files.lock().unwrap_or_else(PoisonError::into_inner).remove(path);
+        Ok(())
+    }
+
+    fn read(&self, path: &str) -> Option<Vec<u8>> {
+        self.files.lock().unwrap_or_else(PoisonError::into_inner).get(path).map(|bytes| bytes.to_vec())
     }
 }
 

@@ -326,4 +326,49 @@ mod tests {
         assert_eq!(search_files(&after), search_files(&clean), "same index as a clean build");
         assert!(indexed(&after, "xylophones"), "other pages are still found");
     }
+
+    #[test]
+    fn a_page_that_shrinks_leaves_no_stale_search_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        write("site.toml", "title = \"T\"\nbase_url = \"https://t.example\"\n");
+        // About 45,000 bytes of text: 46 chunks of 1,000 bytes, so a second fragment file.
+        let long = "A sentence of the long page. ".repeat(1_500);
+        let page = write("content/guides/long.md", &format!("---\ntitle: Long\n---\n{long}\n"));
+        let opts = || build::Options { root: root.clone(), output: None, base_url: None, drafts: false };
+        let mut model = Model::new(opts());
+        let before = model.rebuild_all().files.expect("the site builds");
+        let parts = |files: &Files| {
+            let mut p: Vec<String> = files
+                .keys()
+                .filter(|k| k.starts_with("search/f/0.") && k.as_ref() != "search/f/0.json")
+                .map(|k| k.to_string())
+                .collect();
+            p.sort();
+            p
+        };
+        assert_eq!(parts(&before), ["search/f/0.1.json"], "the long page has a second fragment file");
+
+        write("content/guides/long.md", "---\ntitle: Long\n---\nShort now.\n");
+        let edit = model.rebuild(&[page]).expect("an input changed");
+        assert_eq!(
+            edit.work,
+            Work::Document {
+                source: "content/guides/long.md".into(),
+                output: "guides/long/index.html".into()
+            },
+            "one page re-rendered"
+        );
+        edit.files.expect("the edit builds");
+        let after = model.catch_up().expect("the index was behind");
+        assert!(parts(&after).is_empty(), "the second fragment file is gone: {:?}", parts(&after));
+        let clean = Model::new(opts()).rebuild_all().files.unwrap();
+        assert_eq!(search_files(&after), search_files(&clean), "same index as a clean build");
+    }
 }

@@ -44,6 +44,11 @@ pub fn reserved_files() -> impl Iterator<Item = &'static str> {
     SITE_FILES.iter().flat_map(|f| f.writes.iter().copied()).chain([search_index::FILE])
 }
 
+/// The output folders that site files fill with files of their own: nothing else may go there.
+pub fn reserved_folders() -> impl Iterator<Item = &'static str> {
+    search_index::FOLDERS.iter().copied()
+}
+
 /// Writes every site file; returns every problem met.
 pub fn render_all(site: &Site, templates: &Templates, out: &dyn Output) -> Vec<Diagnostic> {
     SITE_FILES.iter().flat_map(|f| (f.render)(site, templates, out)).collect()

@@ -2,7 +2,7 @@
 // Plain JavaScript, no dependencies. The page loads it only when the search box gets focus;
 // site.js draws the results. Words are split and folded exactly as src/search/text.rs does.
 
-const FORMAT = 1;
+const FORMAT = 2;
 /** Words longer than this are cut, as the index cut them (MAX_TERM_CHARS). */
 const MAX_TERM = 32;
 /** A query uses at most this many words; the rest of a pasted paragraph is ignored. */
@@ -110,14 +110,21 @@ export async function open(url, { fetch: get = globalThis.fetch.bind(globalThis)
     }
     return shards.get(i);
   };
-  const fragment = (page, part) => {
-    const key = `${page}.${part}`;
-    if (!fragments.has(key)) {
-      const p = fetchOk(part ? `f/${page}.${part}.json` : `f/${page}.json`).then((r) => r.json());
-      p.catch(() => fragments.delete(key));
-      fragments.set(key, p);
+  // Fragment files by path: a group's `f/N.json` (the first chunks of pages N·size to
+  // N·size + size − 1) or a long page's `f/PAGE.PART.json`.
+  const fetchFragmentFile = (path) => {
+    if (!fragments.has(path)) {
+      const p = fetchOk(path).then((r) => r.json());
+      p.catch(() => fragments.delete(path));
+      fragments.set(path, p);
     }
-    return fragments.get(key);
+    return fragments.get(path);
+  };
+  const perFile = manifest.pages_per_fragment;
+  const fragment = async (page, part) => {
+    if (part) return fetchFragmentFile(`f/${page}.${part}.json`);
+    const group = await fetchFragmentFile(`f/${Math.floor(page / perFile)}.json`);
+    return group[page % perFile];
   };
   const starts = manifest.shards;
   // The shard whose range holds `term`: the last one starting at or before it.
