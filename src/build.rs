@@ -114,6 +114,18 @@ pub fn check(opts: &Options) -> Report {
     report.sorted()
 }
 
+/// `tandem check --coverage`: [`check`], and which guide sections quiz questions test (`None`
+/// when the site could not be loaded far enough to render).
+pub fn check_coverage(opts: &Options) -> (Report, Option<render::Coverage>) {
+    let (loaded, mut report) = load(opts);
+    let coverage = loaded.map(|mut loaded| {
+        let rendering = render_into(&opts.root, &mut loaded, &render::Discard, &mut report);
+        let site = render::Site { root: &opts.root, config: &loaded.config, content: &loaded.content };
+        rendering.coverage(&site)
+    });
+    (report.sorted(), coverage)
+}
+
 /// `tandem build`. On error the previous output is left exactly as it was.
 pub fn build(opts: &Options) -> Result<(Summary, Report), Report> {
     let started = Instant::now();

@@ -353,6 +353,11 @@ impl Content {
                 .position(|p| p.source.path == rel && matches!(p.kind, PageKind::Guide { .. }))?;
             (FileKind::Page, DocId::Page(id))
         };
+        // Quizzes check their `tests` links against this document's headings and name them in
+        // their review links: an edit here can change quiz pages and the guides that embed them.
+        if self.is_tested(rel) {
+            return None;
+        }
         let (Some(parsed), problems) = parse_file(&root.join(rel), rel.to_path_buf(), kind) else {
             return None;
         };
@@ -377,6 +382,17 @@ impl Content {
             _ => return None,
         }
         Some(doc)
+    }
+
+    /// Whether a quiz question `tests` a section of the document at `source`.
+    pub fn is_tested(&self, source: &Path) -> bool {
+        self.pages.iter().any(|p| match &p.kind {
+            PageKind::Quiz(q) => q.tests_links().any(|(_, link)| {
+                let file = crate::markdown::links::percent_decode(&link.file);
+                self.resolve_source_link(&p.source.path, &file).is_some_and(|(target, _)| target == source)
+            }),
+            PageKind::Guide { .. } => false,
+        })
     }
 
     /// Pages of a section in reading order, with their neighbours.

@@ -44,6 +44,9 @@ enum Command {
         /// Check drafts too
         #[arg(long)]
         drafts: bool,
+        /// Also list, per guide, the h2/h3 sections that no quiz question `tests`
+        #[arg(long)]
+        coverage: bool,
     },
     /// Serve the site from memory; with --watch, rebuild on every change and reload open pages
     Serve {
@@ -138,8 +141,17 @@ fn main() -> ExitCode {
                 }
             }
         }
-        Command::Check { site, drafts } => {
-            let report = build::check(&build::Options { root: site.root, drafts, ..Default::default() });
+        Command::Check { site, drafts, coverage } => {
+            let opts = build::Options { root: site.root, drafts, ..Default::default() };
+            let report = if coverage {
+                let (report, coverage) = build::check_coverage(&opts);
+                if let Some(coverage) = coverage {
+                    print!("{}", coverage.render());
+                }
+                report
+            } else {
+                build::check(&opts)
+            };
             print_report(&report);
             if report.has_errors() {
                 ExitCode::from(1)

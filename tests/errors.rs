@@ -310,3 +310,66 @@ fn a_page_aliased_into_the_search_index() {
         "writes search/f/index.html, but the folder search/f/ holds tandem's own search index files",
     );
 }
+
+/// A knowledge quiz in content/quizzes/ whose one question `tests` this link.
+fn quiz_testing(tests: &str) -> String {
+    format!(
+        "title: Q\nmode: knowledge\nquestions:\n  - type: truefalse\n    prompt: P\n    answer: true\n    tests: {tests}\n"
+    )
+}
+
+#[test]
+fn a_tests_link_is_checked_like_any_content_link() {
+    for (tests, words) in [
+        ("../guides/three.md#start-here", "`tests` links to a missing file: ../guides/three.md"),
+        ("../guides/one.md#start-her", "content/guides/one.md has no heading `#start-her`"),
+        ("../guides/q2.yaml#x", "`tests` links to a quiz"),
+        ("../../site.toml#x", "`tests` links outside content/"),
+    ] {
+        let err = assert_fails(
+            |f| {
+                f.write("content/guides/q2.yaml", &quiz_testing("one.md#start-here"));
+                f.write("content/quizzes/q.yaml", &quiz_testing(tests));
+            },
+            "content/quizzes/q.yaml",
+            Some(7),
+            words,
+        );
+        assert!(err.contains(&format!("tests: {tests}")), "shows the line: {err}");
+        if tests.ends_with("#start-her") {
+            assert!(err.contains("did you mean `#start-here`?"), "{err}");
+        }
+    }
+}
+
+#[test]
+fn check_coverage_lists_the_sections_no_question_tests() {
+    let f = Fixture::new();
+    f.write(
+        "content/guides/one.md",
+        "---\ntitle: One\nweight: 1\n---\n## Start here\n\n### A detail\n\n## Keep going\n\n#### Deep\n\n## Stop\n",
+    );
+    f.write(
+        "content/quizzes/q.yaml",
+        "title: Q\nmode: knowledge\nquestions:\n  - { type: truefalse, prompt: P, answer: true, tests: ../guides/one.md#start-here }\n  - { type: truefalse, prompt: P, answer: true, tests: ../guides/one.md#deep }\n",
+    );
+    let run = f.tandem(&["check", "--coverage"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let expected = "\
+Guide sections (h2 and h3) that quiz questions test with `tests:`
+
+content/guides/one.md: 2 of 4 sections tested (50%)
+  not tested:
+    line 7: ### A detail (#a-detail)
+    line 13: ## Stop (#stop)
+content/guides/two.md: 0 of 1 section tested (0%)
+  not tested:
+    line 6: ## The end (#the-end)
+
+In all: 2 of 5 sections tested (40%) across 2 guides.
+To cover a section, add `tests: ../guides/GUIDE.md#ANCHOR` to the question that checks it.
+";
+    assert!(run.stdout.starts_with(expected), "{}", run.stdout);
+    // Without the flag, check says nothing about coverage.
+    assert!(!f.tandem(&["check"]).stdout.contains("sections tested"));
+}

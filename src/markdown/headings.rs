@@ -38,7 +38,12 @@ impl Transform for Headings {
             let title = plain_text(inner.iter().map(|(e, _)| e));
             let unique = ids.claim(id.as_ref().map_or_else(|| slugify(&title), |id| id.to_string()));
             pass.out().anchors.insert(unique.clone());
-            pass.out().toc.push(TocEntry { level: heading_number(level), id: unique.clone(), title });
+            pass.out().toc.push(TocEntry {
+                level: heading_number(level),
+                id: unique.clone(),
+                title,
+                offset: pass.doc.body_start + range.start,
+            });
             queue.push_back((
                 Event::Start(Tag::Heading { level, id: Some(unique.clone().into()), classes, attrs }),
                 range.clone(),

@@ -39,6 +39,10 @@ pub struct TocEntry {
     pub level: u8,
     pub id: String,
     pub title: String,
+    /// Byte offset of the heading in its source file (for `check --coverage`'s line numbers;
+    /// templates do not see it).
+    #[serde(skip)]
+    pub offset: usize,
 }
 
 /// A link to another content file, checked once every page's anchors are known.

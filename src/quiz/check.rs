@@ -65,7 +65,11 @@ pub(crate) fn build(r: &mut Reporter, id: String, hash: u32, raw: RawQuiz) -> Op
         intro: markdown(r, raw.intro, "intro"),
         display: raw.display.unwrap_or_default(),
         shuffle: raw.shuffle.unwrap_or_default(),
-        remember: raw.remember.unwrap_or(true),
+        // SPEC §3: a self-assessment may be answered on a shared device, so it keeps nothing
+        // unless its author says so.
+        remember: raw.remember.unwrap_or(matches!(mode, Mode::Knowledge { .. })),
+        practice: check_practice(r, mode, raw.practice),
+        share: raw.share.unwrap_or(true),
         disclaimer: markdown(r, raw.disclaimer, "disclaimer"),
         weight: raw.weight.unwrap_or(0),
         dimensions,
@@ -106,6 +110,58 @@ fn check_draw(r: &mut Reporter, mode: Mode, draw: Option<i64>, questions: usize)
         return None;
     }
     Some(draw as usize)
+}
+
+fn check_practice(r: &mut Reporter, mode: Mode, practice: Option<bool>) -> bool {
+    match mode {
+        Mode::Knowledge { .. } => practice.unwrap_or(false),
+        Mode::Assessment => {
+            if practice.is_some() {
+                r.push(r.error(r.key(at!["practice"]), "`practice` is for knowledge quizzes").with_hint(
+                    "practice checks each answer against the right one, and an assessment has none; remove `practice`",
+                ));
+            }
+            false
+        }
+    }
+}
+
+/// A question's `tests` link: a relative path to a guide with the `#anchor` of the section the
+/// question checks. Whether the file and heading exist is the build's to say (it knows the site).
+fn check_tests(r: &mut Reporter, mode: Mode, i: usize, tests: Option<String>) -> Option<SectionLink> {
+    let tests = tests?;
+    let span = r.value(at!["questions", i, "tests"]);
+    if mode == Mode::Assessment {
+        r.push(r.error(r.key(at!["questions", i, "tests"]), "`tests` is for knowledge questions").with_hint(
+            "`tests` links a question to the section it checks, and sends a reader who missed it back there; \
+             an assessment question has no wrong answer to miss. Remove `tests`",
+        ));
+        return None;
+    }
+    let target = tests.trim();
+    let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+    let problem = if file.is_empty() {
+        Some("`tests` needs the guide's file, not just an anchor")
+    } else if anchor.is_empty() {
+        Some("`tests` needs the `#anchor` of the section the question checks")
+    } else if crate::markdown::links::is_external(target) {
+        Some("`tests` must link to a guide of this site, not to another site")
+    } else {
+        None
+    };
+    if let Some(message) = problem {
+        r.push(r.error(span, message).with_hint(
+            "write the guide's path relative to this quiz and the heading's id, e.g. \
+             `tests: ../guides/boundaries.md#saying-no`",
+        ));
+        return None;
+    }
+    Some(SectionLink {
+        file: file.to_string(),
+        anchor: anchor.to_string(),
+        offset: span.offset,
+        len: span.len,
+    })
 }
 
 fn check_pass(r: &mut Reporter, pass: Option<f64>) -> Option<f64> {
@@ -270,11 +326,15 @@ fn check_question(
     let explanation = q
         .explanation
         .map(|text| Markdown { text, offset: r.value(at!["questions", i, "explanation"]).offset });
+    let hint = q.hint.map(|text| Markdown { text, offset: r.value(at!["questions", i, "hint"]).offset });
+    let tests = check_tests(r, mode, i, q.tests.take());
     let question = Question {
         id,
         prompt: Markdown { text: prompt, offset: prompt_span.offset },
         required: q.required.unwrap_or(true),
         explanation,
+        hint,
+        tests,
         points,
         kind,
     };
@@ -857,6 +917,91 @@ mod tests {
             ],
             "{messages:#?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod teaching_tests {
+    use crate::diagnostic::Severity;
+    use crate::quiz::testing::*;
+
+    fn knowledge(questions: &str) -> String {
+        format!("title: T\nmode: knowledge\nquestions:\n{questions}")
+    }
+
+    /// Two mean dimensions with three scale items each, these extra questions, one outcome.
+    fn assessment(extra_questions: &str) -> String {
+        let mut src = String::from(
+            "title: T\nmode: assessment\ndimensions:\n  - { id: closeness, aggregate: mean }\n  - { id: autonomy, aggregate: mean }\nquestions:\n",
+        );
+        for d in ["closeness", "autonomy"] {
+            for _ in 0..3 {
+                src += &format!("  - {{ type: scale, prompt: P, scale: agree5, dimension: {d} }}\n");
+            }
+        }
+        src += extra_questions;
+        src += "outcomes:\n  - { id: all, title: All, when: {} }\n";
+        src
+    }
+    #[test]
+    fn remember_defaults_to_on_for_knowledge_and_off_for_assessments() {
+        let k = quiz(&knowledge("  - { type: truefalse, prompt: P, answer: true }\n"));
+        assert!(k.remember);
+        assert!(
+            !quiz(&assessment("")).remember,
+            "a self-assessment keeps nothing on a shared device by default"
+        );
+        let kept = assessment("").replace("mode: assessment\n", "mode: assessment\nremember: true\n");
+        assert!(quiz(&kept).remember);
+    }
+
+    #[test]
+    fn practice_share_hint_and_tests_are_read() {
+        let src = knowledge(
+            "  - type: truefalse\n    prompt: P\n    answer: true\n    hint: Think of **you**.\n    tests: ../guides/boundaries.md#saying-no\n",
+        )
+        .replace("mode: knowledge\n", "mode: knowledge\npractice: true\nshare: false\n");
+        let q = quiz(&src);
+        assert!(q.practice && !q.share);
+        let question = &q.questions[0];
+        assert_eq!(question.hint.as_ref().map(|m| m.text.as_str()), Some("Think of **you**."));
+        let tests = question.tests.as_ref().unwrap();
+        assert_eq!((tests.file.as_str(), tests.anchor.as_str()), ("../guides/boundaries.md", "saying-no"));
+        assert_eq!(&src[tests.offset..tests.offset + tests.len], "../guides/boundaries.md#saying-no");
+        assert!(q.markdown().iter().any(|(m, _)| m.text == "Think of **you**."), "the hint is rendered");
+        let defaults = quiz(&knowledge("  - { type: truefalse, prompt: P, answer: true }\n"));
+        assert!(!defaults.practice && defaults.share);
+    }
+
+    #[test]
+    fn practice_and_tests_are_for_knowledge_quizzes() {
+        let src = assessment("").replace("mode: assessment\n", "mode: assessment\npractice: true\n");
+        let p = find(&src, "`practice` is for knowledge quizzes");
+        assert_eq!(p.line, line_of(&src, "practice:"));
+        let src = assessment(
+            "  - { type: scale, prompt: P, scale: agree5, dimension: autonomy, tests: ../g.md#a }\n",
+        );
+        let p = find(&src, "`tests` is for knowledge questions");
+        assert_eq!(p.line, line_of(&src, "tests:"));
+        // A hint helps in either mode.
+        quiz(&assessment(
+            "  - { type: scale, prompt: P, scale: agree5, dimension: autonomy, hint: Think of last week. }\n",
+        ));
+    }
+
+    #[test]
+    fn a_tests_link_needs_a_file_and_an_anchor_of_this_site() {
+        for (tests, message) in [
+            ("../guides/boundaries.md", "needs the `#anchor`"),
+            ("'#saying-no'", "needs the guide's file"),
+            ("https://example.com/a.md#b", "not to another site"),
+        ] {
+            let src =
+                knowledge(&format!("  - {{ type: truefalse, prompt: P, answer: true, tests: {tests} }}\n"));
+            let p = find(&src, message);
+            assert_eq!((p.severity, p.line), (Severity::Error, 4), "{tests}");
+            assert!(p.hint.contains("tests: ../guides/boundaries.md#saying-no"), "{}", p.hint);
+        }
     }
 }
 

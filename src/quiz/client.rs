@@ -26,6 +26,10 @@ pub struct ClientData<'q> {
     /// Knowledge: how many questions each reader is given; absent: all of them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub draw: Option<usize>,
+    /// A Check button per question, and "retry the ones I missed".
+    pub practice: bool,
+    /// After scoring, a share link (encoded and read by `encodeShare`/`decodeShare` in quiz.js).
+    pub share: bool,
     /// Knowledge's pass mark, percent.
     pub pass: Option<Num>,
     pub dimensions: Vec<ClientDimension<'q>>,
@@ -97,6 +101,8 @@ impl Quiz {
             shuffle: self.shuffle,
             remember: self.remember,
             draw: self.draw,
+            practice: self.practice,
+            share: self.share,
             pass: self.mode.pass().map(Num),
             dimensions: self
                 .dimensions

@@ -24,8 +24,13 @@ pub struct Quiz {
     pub intro: Option<Markdown>,
     pub display: Display,
     pub shuffle: Shuffle,
-    /// Keep answers in localStorage so a reader can resume.
+    /// Keep answers in localStorage so a reader can resume (default: knowledge yes, assessment
+    /// no, since a self-assessment may be answered on a shared device).
     pub remember: bool,
+    /// Knowledge: a Check button per question, and after scoring "Retry the ones I missed".
+    pub practice: bool,
+    /// After scoring, a link whose fragment carries the answers and re-opens the result.
+    pub share: bool,
     pub disclaimer: Option<Markdown>,
     /// Place in its section's listing.
     pub weight: i64,
@@ -62,6 +67,11 @@ pub struct Question {
     pub prompt: Markdown,
     pub required: bool,
     pub explanation: Option<Markdown>,
+    /// Shown only when the reader asks for it; never changes the score.
+    pub hint: Option<Markdown>,
+    /// Knowledge: the guide section this question checks (`../guides/x.md#anchor`), resolved
+    /// and checked by the build, and linked from the question when it was missed.
+    pub tests: Option<SectionLink>,
     /// Knowledge: what a right answer earns (default 1, always > 0). Assessment: `None`, since
     /// assessment questions score through their options and scale items.
     pub points: Option<f64>,
@@ -83,6 +93,18 @@ pub struct Outcome {
 pub struct OutcomeLink {
     pub target: String,
     pub offset: usize,
+}
+
+/// A question's `tests` link, as written, with where it was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SectionLink {
+    /// The file part, relative to the quiz file (`../guides/boundaries.md`).
+    pub file: String,
+    /// The heading id, without `#`; never empty (the check requires one).
+    pub anchor: String,
+    /// Byte offset of the value in the quiz file, and its length.
+    pub offset: usize,
+    pub len: usize,
 }
 
 /// When an outcome is the result (the first outcome whose rule holds is).
@@ -181,6 +203,11 @@ impl Quiz {
         self.outcomes.iter().flat_map(|o| o.links.iter().map(|l| (l.target.as_str(), l.offset))).collect()
     }
 
+    /// Every question's `tests` link, with its question, for the build to check and resolve.
+    pub fn tests_links(&self) -> impl Iterator<Item = (&Question, &SectionLink)> {
+        self.questions.iter().filter_map(|q| Some((q, q.tests.as_ref()?)))
+    }
+
     /// Every Markdown string in the quiz, in file order, and how it is rendered.
     pub fn markdown(&self) -> Vec<(&Markdown, Rendering)> {
         use Rendering::{Block, Inline};
@@ -192,6 +219,7 @@ impl Quiz {
             all.push((&q.prompt, Block));
             all.extend(q.kind.markdown());
             all.extend(q.explanation.iter().map(|m| (m, Block)));
+            all.extend(q.hint.iter().map(|m| (m, Block)));
         }
         for o in &self.outcomes {
             all.extend(o.body.iter().map(|m| (m, Block)));

@@ -22,6 +22,8 @@ pub const QUIZ_KEYS: &[&str] = &[
     "pass",
     "weight",
     "draw",
+    "practice",
+    "share",
     "dimensions",
     "questions",
     "outcomes",
@@ -47,6 +49,8 @@ pub const QUESTION_KEYS: &[&str] = &[
     "pairs",
     "distractors",
     "blanks",
+    "hint",
+    "tests",
 ];
 pub const OPTION_KEYS: &[&str] = &["text", "correct", "points", "feedback"];
 pub const PAIR_KEYS: &[&str] = &["left", "right"];
@@ -71,6 +75,10 @@ pub struct RawQuiz {
     /// Knowledge: how many of the questions each reader gets (SPEC §3.2); a whole number, checked
     /// later so that `draw: 0` and `draw: -1` get the same clear error.
     pub draw: Option<i64>,
+    /// Knowledge: a Check button per question, and "retry the ones I missed" after scoring.
+    pub practice: Option<bool>,
+    /// After scoring, a link that re-opens the result (default true).
+    pub share: Option<bool>,
     pub dimensions: Option<Vec<RawDimension>>,
     pub questions: Vec<RawQuestion>,
     pub outcomes: Option<Vec<RawOutcome>>,
@@ -183,6 +191,10 @@ pub struct RawQuestion {
     pub distractors: Option<Vec<String>>,
     /// cloze: one per `___` in the prompt.
     pub blanks: Option<Vec<RawBlank>>,
+    /// Markdown shown only when the reader asks for it.
+    pub hint: Option<String>,
+    /// Knowledge: the guide section this question checks, as a relative link with `#anchor`.
+    pub tests: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -40,6 +40,12 @@ pub struct QuizView {
     pub pass: Option<f64>,
     /// Knowledge: how many of the questions each reader gets (the script picks which).
     pub draw: Option<usize>,
+    /// Whether answers are kept in the reader's browser (the template says so, either way).
+    pub remember: bool,
+    /// A Check button per question, and "Retry the ones I missed".
+    pub practice: bool,
+    /// After scoring, a link that re-opens the result.
+    pub share: bool,
     /// The escaped client data, to print with `| safe` inside the script element.
     pub data_json: String,
     pub questions: Vec<QuestionView>,
@@ -57,6 +63,12 @@ pub struct QuestionView {
     pub required: bool,
     pub prompt_html: String,
     pub explanation_html: String,
+    /// `""` when the question has no hint.
+    pub hint_html: String,
+    /// The section the question `tests`, to link to when it was missed: its URL with the
+    /// `#anchor`, and the heading's text. `None` without `tests` (or when the link is broken,
+    /// which the build reports).
+    pub review: Option<LinkView>,
     /// Knowledge: what a right answer earns.
     pub points: Option<f64>,
     /// The fields of the question's type (its module's view).
@@ -91,12 +103,14 @@ pub struct LinkView {
 
 /// Builds the template view of `quiz` shown on `page_url`. `md(text, inline)` renders Markdown
 /// (inline: without a wrapping paragraph); `link(target)` resolves an outcome link's relative
-/// source path to its page's URL and title, or `None` when it is broken.
+/// source path to its page's URL and title, or `None` when it is broken; `section(tests)` does
+/// the same for a question's `tests` link, giving the heading's text as the title.
 pub fn view(
     quiz: &Quiz,
     page_url: &str,
     md: &dyn Fn(&str, bool) -> String,
     link: &dyn Fn(&str) -> Option<(String, String)>,
+    section: &dyn Fn(&SectionLink) -> Option<(String, String)>,
 ) -> QuizView {
     let block = |m: &Option<Markdown>| m.as_ref().map_or_else(String::new, |m| md(&m.text, false));
     QuizView {
@@ -115,8 +129,11 @@ pub fn view(
         disclaimer_html: block(&quiz.disclaimer),
         pass: quiz.mode.pass(),
         draw: quiz.draw,
+        remember: quiz.remember,
+        practice: quiz.practice,
+        share: quiz.share,
         data_json: script_json(&quiz.client_data()),
-        questions: quiz.questions.iter().enumerate().map(|(i, q)| question_view(i, q, md)).collect(),
+        questions: quiz.questions.iter().enumerate().map(|(i, q)| question_view(i, q, md, section)).collect(),
         dimensions: quiz
             .dimensions
             .iter()
@@ -140,7 +157,12 @@ pub fn view(
     }
 }
 
-fn question_view(index: usize, q: &Question, md: &dyn Fn(&str, bool) -> String) -> QuestionView {
+fn question_view(
+    index: usize,
+    q: &Question,
+    md: &dyn Fn(&str, bool) -> String,
+    section: &dyn Fn(&SectionLink) -> Option<(String, String)>,
+) -> QuestionView {
     QuestionView {
         id: q.id.clone(),
         number: index + 1,
@@ -148,6 +170,8 @@ fn question_view(index: usize, q: &Question, md: &dyn Fn(&str, bool) -> String) 
         required: q.required,
         prompt_html: md(&q.prompt.text, false),
         explanation_html: q.explanation.as_ref().map_or_else(String::new, |m| md(&m.text, false)),
+        hint_html: q.hint.as_ref().map_or_else(String::new, |m| md(&m.text, false)),
+        review: q.tests.as_ref().and_then(section).map(|(url, title)| LinkView { url, title }),
         points: q.points,
         of_kind: q.kind.view(md, q.points.is_some()),
     }
@@ -163,6 +187,10 @@ mod tests {
         if inline { format!("<i>{text}</i>") } else { format!("<p>{text}</p>") }
     }
 
+    fn no_section(_: &SectionLink) -> Option<(String, String)> {
+        None
+    }
+
     fn link(target: &str) -> Option<(String, String)> {
         (target == "../guides/boundaries.md")
             .then(|| ("/guides/boundaries/".to_string(), "Boundaries".to_string()))
@@ -170,8 +198,13 @@ mod tests {
 
     #[test]
     fn knowledge_view_renders_markdown_and_review_answers() {
-        let view =
-            view(&quiz(include_str!("fixtures/knowledge-basics.yaml")), "/quizzes/basics/", &md, &link);
+        let view = view(
+            &quiz(include_str!("fixtures/knowledge-basics.yaml")),
+            "/quizzes/basics/",
+            &md,
+            &link,
+            &no_section,
+        );
         assert_eq!((view.mode, view.display, view.pass), ("knowledge", Display::Step, Some(70.0)));
         assert_eq!(view.page_url, "/quizzes/basics/");
         assert_eq!(view.description_html, "Five minutes on what boundaries are, and are not.");
@@ -221,7 +254,8 @@ mod tests {
 
     #[test]
     fn assessment_view_has_scales_dimensions_and_drops_broken_links() {
-        let view = view(&quiz(include_str!("fixtures/assessment-quadrants.yaml")), "/q/", &md, &link);
+        let view =
+            view(&quiz(include_str!("fixtures/assessment-quadrants.yaml")), "/q/", &md, &link, &no_section);
         let scale = &view.questions[0];
         assert_eq!(
             (scale.of_kind.min, scale.of_kind.max, scale.of_kind.answer_html.as_str()),
@@ -257,7 +291,7 @@ mod tests {
         let src = "title: T\nmode: assessment\ndimensions: [{ id: x }]\nquestions:\n".to_string()
             + &"  - { type: scale, prompt: P, dimension: x, scale: { min: 0, max: 2, labels: [Never, Sometimes, Often] } }\n".repeat(3)
             + "outcomes:\n  - { id: all, title: A, when: {} }\n";
-        let view = view(&quiz(&src), "/q/", &md, &link);
+        let view = view(&quiz(&src), "/q/", &md, &link, &no_section);
         let scale = view.questions[0].of_kind.scale.as_ref().unwrap();
         assert_eq!(scale.preset, "custom");
         let labels: Vec<&str> = scale.points.iter().map(|p| p.label.as_str()).collect();

@@ -14,6 +14,7 @@ mod quizzes;
 mod rendering;
 pub mod site_files;
 mod templates;
+mod tested;
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -24,6 +25,7 @@ use tera::Context;
 use self::pages::tag_link;
 pub use self::rendering::{Rendering, render_site};
 pub use self::templates::Templates;
+pub use self::tested::Coverage;
 use crate::config::Config;
 use crate::content::{Content, Page, PageId, PageKind, SectionId};
 use crate::diagnostic::Diagnostic;

@@ -1,6 +1,7 @@
 //! Quizzes through the theme's `partials/quiz.html`: once as their own page, once for embedding.
 
 use std::collections::HashMap;
+use std::path::PathBuf;
 
 use rayon::prelude::*;
 use tera::Context;
@@ -8,7 +9,7 @@ use tera::Context;
 use super::{Site, SiteResolver, Templates};
 use crate::content::{Page, PageId, PageKind};
 use crate::diagnostic::Diagnostic;
-use crate::markdown;
+use crate::markdown::{self, TocEntry};
 use crate::quiz;
 use crate::search;
 
@@ -25,6 +26,7 @@ pub(super) struct Quizzes {
 
 /// Every quiz rendered twice: for embedding in guides, and as its own page.
 pub(super) fn render_quizzes(site: &Site, templates: &Templates) -> Quizzes {
+    let headings = super::tested::tested_headings(site, templates);
     let quiz_results: Vec<(PageId, String, Option<QuizHtml>, Vec<Diagnostic>)> = site
         .content
         .pages
@@ -35,7 +37,7 @@ pub(super) fn render_quizzes(site: &Site, templates: &Templates) -> Quizzes {
             _ => None,
         })
         .map(|(id, page, q)| {
-            let (html, problems) = render_quiz(site, templates, page, q);
+            let (html, problems) = render_quiz(site, templates, page, q, &headings);
             (id, q.id.clone(), html, problems)
         })
         .collect();
@@ -74,6 +76,7 @@ fn render_quiz(
     templates: &Templates,
     page: &Page,
     q: &quiz::Quiz,
+    headings: &HashMap<PathBuf, Vec<TocEntry>>,
 ) -> (Option<QuizHtml>, Vec<Diagnostic>) {
     let no_embeds = HashMap::new();
     let resolver = SiteResolver { site, templates, quizzes: &no_embeds, embeds: Default::default() };
@@ -121,7 +124,18 @@ fn render_quiz(
             );
         }
     }
-    let view = quiz::view(q, &site.url(&page.path), &md, &link);
+    // Each question's `tests` link, checked once: the view gets the resolved ones.
+    let mut sections = HashMap::new();
+    for (_, tests) in q.tests_links() {
+        match super::tested::check(site, page, tests, headings) {
+            Ok(resolved) => {
+                sections.insert(tests.offset, resolved);
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    let section = |tests: &quiz::SectionLink| sections.get(&tests.offset).cloned();
+    let view = quiz::view(q, &site.url(&page.path), &md, &link, &section);
     problems.extend(link_problems.take());
     let mut ctx = Context::new();
     ctx.insert("quiz", &view);

@@ -258,6 +258,19 @@ impl Rendering {
         }
     }
 
+    /// Which h2 and h3 sections of each guide the site's quiz questions test (`check --coverage`).
+    pub fn coverage(&self, site: &Site) -> super::tested::Coverage {
+        let tested = super::tested::tested_sections(site);
+        let guides = site.content.pages.iter().enumerate().filter_map(|(id, p)| match p.kind {
+            PageKind::Guide { .. } => {
+                let toc = self.pages[id].md.as_ref().map_or(&[][..], |md| md.toc.as_slice());
+                Some((p.source.path.clone(), p.source.text.as_str(), toc))
+            }
+            PageKind::Quiz(_) => None,
+        });
+        super::tested::Coverage::new(guides, &tested)
+    }
+
     /// Whether the site files (static files included) were all written without a problem.
     pub fn site_files_written(&self) -> bool {
         self.site_file_errors.is_empty()
@@ -327,7 +340,7 @@ impl Rendering {
 }
 
 /// The Markdown source of a guide or a section (`None` for a folder without `_index.md`).
-fn doc_source<'a>(site: &Site<'a>, doc: DocId) -> Option<&'a SourceFile> {
+pub(super) fn doc_source<'a>(site: &Site<'a>, doc: DocId) -> Option<&'a SourceFile> {
     match doc {
         DocId::Page(id) => Some(&site.content.pages[id].source),
         DocId::Section(id) => site.content.sections[id].source.as_ref(),
@@ -335,7 +348,7 @@ fn doc_source<'a>(site: &Site<'a>, doc: DocId) -> Option<&'a SourceFile> {
 }
 
 /// The Markdown of one guide or section (`None` for a quiz, or a folder without `_index.md`).
-fn render_markdown(
+pub(super) fn render_markdown(
     site: &Site,
     templates: &Templates,
     quiz_html: &HashMap<String, String>,

@@ -197,7 +197,7 @@ mod tests {
     #[test]
     fn the_page_never_shows_the_items_in_order() {
         let quiz = quiz(&knowledge("  - { id: o, type: order, prompt: P, items: [a, b] }\n"));
-        let view = crate::quiz::view(&quiz, "/q/", &|t, _| t.to_string(), &|_| None);
+        let view = crate::quiz::view(&quiz, "/q/", &|t, _| t.to_string(), &|_| None, &|_| None);
         let shown: Vec<&str> = view.questions[0].of_kind.items.iter().map(|i| i.value.as_str()).collect();
         assert_eq!(shown, ["1", "0"]);
     }
