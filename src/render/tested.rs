@@ -257,7 +257,7 @@ mod tests {
     #[test]
     fn coverage_counts_h2_and_h3_tested_directly_or_through_a_deeper_heading() {
         let text = "# T\n## a\n### b\n#### b-detail\n## c\n## d\n";
-        let toc = vec![
+        let toc = [
             h(1, "t", 0),
             h(2, "a", 4),
             h(3, "b", 9),

@@ -176,7 +176,7 @@ test(`transfer budget: every guide page is under ${BUDGET / 1024} KB gzipped, HT
   assert.deepEqual(over, [], 'guide pages over budget');
 });
 
-test('quiz pages load the minified quiz script, under 4 KB gzipped (SPEC §5)', async (t) => {
+test('quiz pages load the minified quiz script, under 6 KB gzipped with every feature (SPEC §5)', async (t) => {
   const quizzes = pages.filter((p) => readFileSync(p.file, 'utf8').includes('data-quiz='));
   assert.ok(quizzes.length >= 4);
   for (const p of quizzes) {
@@ -191,7 +191,7 @@ test('quiz pages load the minified quiz script, under 4 KB gzipped (SPEC §5)', 
     assert.deepEqual(quizScripts, ['/quiz.min.js'], `${p.url} loads ${scripts}`);
     const n = quizScripts.reduce((sum, u) => sum + gzipSize(readFileSync(fileFor(site.out, u))), 0);
     t.diagnostic(`${p.url}: quiz script ${n} bytes gzipped`);
-    assert.ok(n < 4096, `${p.url}: ${n} bytes`);
+    assert.ok(n < 6144, `${p.url}: ${n} bytes`);
   }
 });
 

@@ -183,7 +183,7 @@ describe('knowledge quiz', { skip }, () => {
     // review
     assert.equal(fs('q1').dataset.result, 'wrong');
     assert.equal(fs('q2').dataset.result, 'right');
-    assert.ok(visible($('[data-quiz-review]', fs('q1'))));
+    assert.ok(visible($('[data-quiz-explain]', fs('q1'))));
     assert.ok(visible($('[data-quiz-wrong]', fs('q1'))));
     assert.ok(!visible($('[data-quiz-right]', fs('q1'))));
     assert.ok(visible($('[data-quiz-feedback]', fs('q1'))), 'feedback of the picked option');
@@ -234,7 +234,7 @@ describe('knowledge quiz', { skip }, () => {
     assert.equal(b.result.hasAttribute('data-score'), false);
     assert.equal(b.$('[data-dimension="score"]', b.result).hasAttribute('data-value'), false);
     assert.ok(b.$$('input').every((i) => !i.checked && (i.type !== 'text' || i.value === '')));
-    assert.ok(b.$$('[data-quiz-review]').every((r) => r.hidden));
+    assert.ok(b.$$('[data-quiz-explain]').every((r) => r.hidden));
     assert.ok(b.$$('[data-quiz-option]').every((o) => !o.hasAttribute('data-mark')));
     assert.equal(b.doc.activeElement, b.input('q1', '0'));
   });
@@ -317,7 +317,7 @@ describe('assessment quiz in step display', { skip }, () => {
     assert.ok(btn(t, 'next').hidden && btn(t, 'prev').hidden && !btn(t, 'submit').hidden);
     assert.ok(t.$('[data-quiz-progress]').hidden);
     assert.equal(t.doc.activeElement, t.result);
-    assert.ok(t.visible(t.$('[data-quiz-review]', t.fs('q3'))), 'the explanation shows');
+    assert.ok(t.visible(t.$('[data-quiz-explain]', t.fs('q3'))), 'the explanation shows');
     assert.ok(!t.visible(t.$('[data-quiz-feedback]', t.fs('q3'))), 'feedback only of picked options');
     assert.ok(t.$$('[data-quiz-option]').every((o) => !o.hasAttribute('data-mark')), 'no right/wrong in an assessment');
 

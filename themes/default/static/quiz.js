@@ -121,6 +121,56 @@ export function shuffle(a, random = Math.random) {
   return a;
 }
 
+// Share links (docs/quizzes.md "Share links"): the fragment `quiz=ID.HASH.ANSWERS.CHECK` carries the
+// answers, one per question in data order and comma-separated (empty: unanswered); a list's entries
+// are colon-separated; truefalse is 1 or 0; typed text is percent-encoded, which also escapes `,`,
+// `:` and `;`; with `draw`, a question not drawn is `;`. CHECK (FNV-1a of the rest, base 36) catches
+// a link cut short or altered on the way.
+const SHARE = 'quiz=', SHARE_MAX = 16384;
+const fnv = (s) => {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
+};
+
+/** The share fragment (without `#`) for these answers; `drawn`: with `draw`, the ids of the drawn questions. */
+export function encodeShare(data, answers, drawn) {
+  const one = (q, a = answerOf(q, answers[q.id])) => (drawn && !drawn.includes(q.id) ? ';' : a === undefined ? '' : q.type == 'truefalse' ? +a
+    : [a].flat().map((x) => (typeof x == 'string' ? encodeURIComponent(x) : x)).join(':'));
+  const body = `${data.id}.${data.hash}.${data.questions.map((q) => one(q)).join(',')}`;
+  return `${SHARE}${body}.${fnv(body)}`;
+}
+
+/** A share fragment read for this quiz: null when it is no share link, else `{ answers, drawn }` (drawn:
+ * with `draw`, the ids of the questions the link's reader was given), or `{ error }`
+ * with error `damaged` (cut short, altered, too long, or answers that cannot be), `other` (another quiz:
+ * `id` says which) or `changed` (this quiz, edited since: its hash differs). */
+export function decodeShare(data, fragment) {
+  const s = String(fragment).replace(/^#/, '');
+  if (!s.startsWith(SHARE)) return null;
+  const damaged = { error: 'damaged' }, i = s.indexOf('.'), j = s.indexOf('.', i + 1), k = s.lastIndexOf('.');
+  if (s.length > SHARE_MAX || j < 0 || k <= j || fnv(s.slice(SHARE.length, k)) != s.slice(k + 1)) return damaged;
+  const id = s.slice(SHARE.length, i);
+  if (id != data.id) return { error: 'other', id };
+  if (s.slice(i + 1, j) != data.hash) return { error: 'changed' };
+  const parts = s.slice(j + 1, k).split(','), answers = {};
+  const qs = data.questions.filter((q, n) => parts[n] != ';'), drawn = data.draw ? qs.map((q) => q.id) : undefined;
+  if (parts.length != data.questions.length || qs.length != (data.draw ?? parts.length)) return damaged;
+  try {
+    data.questions.forEach((q, n) => {
+      const p = parts[n] == ';' ? '' : parts[n], list = p.split(':').map((x, b) => (q.type == 'text' || q.blanks?.[b].accept ? decodeURIComponent(x) : x === '' ? NaN : +x));
+      if (p === '') return;
+      const a = q.type == 'truefalse' ? (p == '1' ? true : p == '0' ? false : NaN)
+        : /multiple|order|match|cloze/.test(q.type) ? list : list.length == 1 ? list[0] : NaN;
+      if (answerOf(q, a) === undefined) throw q;
+      answers[q.id] = a;
+    });
+  } catch {
+    return damaged; // a malformed escape, or an answer this quiz cannot have
+  }
+  return qs.some((q) => q.required && answers[q.id] === undefined) ? damaged : { answers, drawn };
+}
+
 /** Turns one server-rendered quiz form into a working quiz. */
 export function enhance(form) {
   const doc = form.ownerDocument, win = doc.defaultView;
@@ -152,10 +202,15 @@ export function enhance(form) {
     for (const q of pool) fields[q.id].hidden = fields[q.id].disabled = !d.includes(q.id);
   };
   const fresh = () => shuffle(ids.slice()).slice(0, data.draw);
-  let at = 0, scored = false, reviewing = false;
+  // last: the result shown; shared: it came from a share link; fromLink: a share link was opened, so
+  // nothing is stored until the reader starts again; forgotten: the reader asked to keep nothing
+  let at = 0, scored = false, reviewing = false, last = null, shared = false, fromLink = false, forgotten = false;
 
   const store = (v) => {
-    if (data.remember) try { v ? win.localStorage.setItem(key, JSON.stringify({ ...v, drawn })) : win.localStorage.removeItem(key); } catch {}
+    // (a shared result leaves this device's own answers alone, even on "Start again")
+    if (data.remember && !(fromLink || (v && forgotten))) {
+      try { v ? win.localStorage.setItem(key, JSON.stringify({ ...v, drawn })) : win.localStorage.removeItem(key); } catch {}
+    }
   };
   let nf; // numbers shown in the page's language, when the browser knows it
   try { nf = Intl.NumberFormat(doc.documentElement.lang || [], { maximumFractionDigits: 1 }); } catch { nf = Intl.NumberFormat([], { maximumFractionDigits: 1 }); }
@@ -224,9 +279,28 @@ export function enhance(form) {
     go(at + 1);
   };
 
-  // shows a result (from score()) or, with null, clears it
-  const paint = (res) => {
+  // one question's review: `on` shows it; r is its entry in score().questions (knowledge), and `checked`
+  // says its Check button asked (practice)
+  const review = (q, on, r, checked) => {
+    const f = fields[q.id], link = $('[data-quiz-review]', f);
+    attr(f, 'data-result', r ? (r.correct ? 'right' : 'wrong') : null);
+    attr(f, 'data-correct', r && checked ? String(r.correct) : null);
+    show('[data-quiz-explain]', on, f);
+    show('[data-quiz-right]', r?.correct, f);
+    show('[data-quiz-wrong]', r && !r.correct, f);
+    if (link) link.parentNode.hidden = !r || r.correct; // "Review: <the section it tests>"
+    fill(f, { earned: r?.earned, points: q.points });
+    for (const o of $$('[data-quiz-option]', f)) {
+      const i = $('input', o), ok = q.options ? q.options[i.value]?.correct : String(q.answer) == i.value;
+      show('[data-quiz-feedback]', on && i.checked, o);
+      attr(o, 'data-mark', !on || !know ? null : i.checked ? (ok ? 'right' : 'wrong') : ok ? 'answer' : null);
+    }
+  };
+
+  // shows a result (from score(), for these answers) or, with null, clears it
+  const paint = (res, ans) => {
     scored = !!res;
+    last = res;
     attr(result, 'data-outcome', res ? res.outcome ?? '' : null);
     attr(result, 'data-score', res && know ? res.score : null);
     show('[data-quiz-result-body]', res, result);
@@ -243,19 +317,36 @@ export function enhance(form) {
       if (m) Object.assign(m, { min: d.min, max: d.max, value: res ? v : d.min });
       fill(el, { value: v, min: d.min, max: d.max });
     }
-    for (const q of data.questions) {
-      const f = fields[q.id], r = res?.questions[q.id];
-      attr(f, 'data-result', r ? (r.correct ? 'right' : 'wrong') : null);
-      show('[data-quiz-review]', res, f);
-      show('[data-quiz-right]', r?.correct, f);
-      show('[data-quiz-wrong]', r && !r.correct, f);
-      fill(f, { earned: r?.earned, points: q.points });
-      for (const o of $$('[data-quiz-option]', f)) {
-        const i = $('input', o), ok = q.options ? q.options[i.value]?.correct : String(q.answer) == i.value;
-        show('[data-quiz-feedback]', res && i.checked, o);
-        attr(o, 'data-mark', !res || !know ? null : i.checked ? (ok ? 'right' : 'wrong') : ok ? 'answer' : null);
-      }
+    for (const q of data.questions) review(q, !!res, res?.questions[q.id]);
+    show('[data-quiz-retry]', data.practice && res && Object.values(res.questions).some((r) => !r.correct));
+    // a shared result is marked as one, and offers no link of its own
+    attr(result, 'data-shared', res && shared ? '' : null);
+    show('[data-quiz-shared-note]', res && shared, result);
+    const link = $('[data-quiz-share]', result);
+    if (link) {
+      link.href = res ? `${win.location.href.split('#')[0]}#${encodeShare({ ...data, questions: pool }, ans, drawn)}` : '';
+      link.parentNode.hidden = !res || shared;
     }
+    show('[data-quiz-share-error]', false, result);
+  };
+
+  // practice: a question's Check button scores it alone and shows its review
+  const check = (q) => {
+    const ans = read();
+    if (ans[q.id] === undefined) return mark(q, true), focusQ(fields[q.id]);
+    review(q, true, score(data, ans).questions[q.id], true);
+  };
+  // practice, after scoring: clears the answers that were not fully right, back at the first of them
+  const retry = () => {
+    const ans = read(), missed = order().filter((f) => !last.questions[qOf(f).id].correct);
+    for (const f of missed) delete ans[qOf(f).id];
+    paint(null);
+    write(ans);
+    store({ answers: ans });
+    reviewing = false;
+    at = order().indexOf(missed[0]);
+    layout();
+    focusQ(missed[0]);
   };
 
   // where the outcomes' cuts fall: tick marks on each dimension's bar (decorative)
@@ -288,7 +379,7 @@ export function enhance(form) {
       return focusQ(f);
     }
     reviewing = true;
-    paint(score(data, ans));
+    paint(score(data, ans), ans);
     layout();
     store({ answers: ans, done: true });
     result.focus();
@@ -297,45 +388,79 @@ export function enhance(form) {
     const ans = read(), f = ev.target.closest('[data-question]'), q = f && qOf(f);
     if (q && ans[q.id] !== undefined) mark(q, false);
     if (!$('[data-quiz-missing]:not([hidden])')) show('[data-quiz-errors]', false);
+    shared = false; // from here on, the reader's own answers
     if (scored) paint(null);
+    else if (q && fields[q.id].dataset.correct) review(q, false);
     store({ answers: ans });
   });
   form.addEventListener('click', (ev) => {
     const b = ev.target.closest('button');
     if (b?.matches('[data-quiz-next]')) next();
     if (b?.matches('[data-quiz-prev]')) go(at - 1);
+    if (b?.matches('[data-quiz-check]')) check(data.questions.find((q) => q.id == b.dataset.quizCheck));
+    if (b?.matches('[data-quiz-retry]')) retry();
+    if (b?.matches('[data-quiz-hint]')) {
+      const open = b.getAttribute('aria-expanded') != 'true';
+      b.setAttribute('aria-expanded', open);
+      doc.getElementById(b.getAttribute('aria-controls')).hidden = !open;
+    }
+    if (b?.matches('[data-quiz-forget]')) {
+      store(null);
+      forgotten = true;
+      show('[data-quiz-forgotten]', true);
+    }
     if (b?.matches('[data-quiz-reset]')) {
       form.reset();
       write({});
       store(null);
+      shared = false;
+      if (fromLink) {
+        // the shared answers are gone: so is the link that brought them, and storing resumes
+        fromLink = false;
+        win.history.replaceState(null, '', win.location.href.split('#')[0]);
+      }
       if (drawn) deal(fresh()), store({ answers: {} }); // a fresh start is a fresh draw (docs/quizzes.md)
       paint(null);
       data.questions.forEach((q) => mark(q, false));
+      $$('[data-quiz-hint]').forEach((h) => h.getAttribute('aria-expanded') == 'true' && h.click());
       show('[data-quiz-errors]', false);
       reviewing = false;
       go(0);
     }
   });
 
+  // a share link for this quiz shows its result (and its draw), storing nothing; a bad one says why and
+  // scores nothing (a link for another quiz on this page is that quiz's business)
+  const opened = data.share ? decodeShare({ ...data, questions: pool }, win.location.hash) : null;
+  const refused = opened?.error && !(opened.error == 'other' && $$('form[data-quiz]', doc).some((f) => f.dataset.quiz == opened.id));
+  if (opened?.answers) shared = fromLink = true, saved = null;
   if (data.draw) {
-    const d = saved?.drawn;
+    const d = opened?.drawn || saved?.drawn;
     const kept = Array.isArray(d) && d.length == data.draw && new Set(d).size == d.length && d.every((id) => ids.includes(id));
     deal(kept ? d : fresh());
     if (!kept) store({ answers: saved?.answers || {} });
     show('[data-quiz-draw]', true);
   }
+  if (opened?.answers) {
+    reviewing = true;
+    write(opened.answers);
+    paint(score(data, opened.answers), opened.answers);
+  }
   // resume: answers, and the result when the reader had one
   if (saved?.answers) {
     write(saved.answers);
     const ans = read();
-    if (saved.done && !missing(ans).length) reviewing = true, paint(score(data, ans));
+    // under a share link that could not be opened, no result shows but that link's message
+    if (saved.done && !missing(ans).length && !refused) reviewing = true, paint(score(data, ans), ans);
   }
+  if (refused) for (const e of $$('[data-quiz-share-error]', result)) e.hidden = e.dataset.quizShareError != opened.error;
   form.noValidate = true;
   result.tabIndex = -1;
-  show('[data-quiz-actions]', true);
+  show('[data-quiz-actions],[data-quiz-hint],[data-quiz-check]', true);
   $$('[data-quiz-submit]').forEach((b) => (b.disabled = false));
   layout();
   form.dataset.quizReady = '';
+  if (opened?.answers || refused) result.focus();
 }
 
 if (typeof document != 'undefined') {
