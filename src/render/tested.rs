@@ -257,14 +257,8 @@ mod tests {
     #[test]
     fn coverage_counts_h2_and_h3_tested_directly_or_through_a_deeper_heading() {
         let text = "# T\n## a\n### b\n#### b-detail\n## c\n## d\n";
-        let toc = [
-            h(1, "t", 0),
-            h(2, "a", 4),
-            h(3, "b", 9),
-            h(4, "b-detail", 15),
-            h(2, "c", 29),
-            h(2, "d", 34),
-        ];
+        let toc =
+            [h(1, "t", 0), h(2, "a", 4), h(3, "b", 9), h(4, "b-detail", 15), h(2, "c", 29), h(2, "d", 34)];
         let source = PathBuf::from("content/guides/g.md");
         let tested: HashSet<(PathBuf, String)> =
             [(source.clone(), "a".to_string()), (source.clone(), "b-detail".to_string())].into();

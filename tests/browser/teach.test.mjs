@@ -4,6 +4,9 @@
 // device", and axe 0 in light and dark on each of these states.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { FIXTURE_SITE, REPO, axe, buildSite, formatViolations, launch, session } from './helpers.mjs';
 import * as Q from './quiz-driver.mjs';
 
@@ -303,5 +306,46 @@ test('"Forget my answers on this device" removes them and keeps nothing more; ev
     assert.equal((await Q.quizData(f)).remember, false, id);
     assert.ok(await visible(f.getByText('Your answers are not kept', { exact: false })), id);
     assert.equal(await f.locator('[data-quiz-forget]').count(), 0, `${id}: nothing to forget`);
+  }
+});
+
+test('with draw, a share link re-opens the same draw and its result', async () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'tandem-share-draw-'));
+  try {
+    mkdirSync(join(tmp, 'content/quizzes'), { recursive: true });
+    writeFileSync(join(tmp, 'site.toml'), 'title = "Draw"\nbase_url = "https://example.org"\n');
+    writeFileSync(join(tmp, 'content/_index.md'), '---\ntitle: Home\n---\nThe [draw](quizzes/draw.yaml).\n');
+    writeFileSync(join(tmp, 'content/quizzes/_index.md'), '---\ntitle: Quizzes\n---\n');
+    cpSync(join(REPO, 'src/quiz/fixtures/knowledge-draw.yaml'), join(tmp, 'content/quizzes/draw.yaml'));
+    const site = buildSite(tmp);
+    const s = await session(site.out, { browser });
+    try {
+      const shownIds = (form) => form.locator('[data-question]').evaluateAll((fs) => fs.filter((f) => !f.hidden && !f.disabled).map((f) => f.dataset.question).sort());
+      const page = await s.open('/quizzes/draw/');
+      const form = page.locator('form[data-quiz="draw"]');
+      await form.locator('[data-quiz-submit]:enabled').waitFor();
+      const ids = await shownIds(form);
+      assert.equal(ids.length, 3);
+      const right = { boil: 100, legs: 8, sun: 'true', moon: 'false', planet: 1 };
+      const wrong = { boil: 90, legs: 6, sun: 'false', moon: 'true', planet: 0 };
+      // the first drawn question wrong, the others right
+      await Q.setAnswers(form, Object.fromEntries(ids.map((id, n) => [id, (n ? right : wrong)[id]])));
+      await Q.submit(form);
+      const mine = await Q.readResult(form);
+      assert.notEqual(mine.outcome, null);
+      const url = await form.locator('a[data-quiz-share]').evaluate((a) => a.href);
+      const other = await s.open(new URL(url).pathname + new URL(url).hash);
+      const theirs = other.locator('form[data-quiz="draw"][data-quiz-ready]');
+      await theirs.waitFor();
+      assert.deepEqual(await shownIds(theirs), ids, 'the same questions are drawn');
+      assert.deepEqual(await Q.readResult(theirs), mine, 'the same result');
+      assert.equal(await theirs.locator('[data-quiz-result]').getAttribute('data-shared'), '');
+      assert.deepEqual(await quizKeys(other), []);
+    } finally {
+      await s.close();
+      site.cleanup();
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
   }
 });
