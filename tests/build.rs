@@ -311,3 +311,46 @@ fn section_navigation_stays_small_on_big_sections() {
     assert!(small.contains(r#"<a href="/guides/one/" aria-current="page">One</a>"#), "{small}");
     assert!(small.contains(r#"<a href="/guides/two/">Two</a>"#), "{small}");
 }
+
+/// SPEC §3.2 and issue 11.7: what each quiz page offers follows its keys, and every quiz says
+/// where its answers are kept.
+#[test]
+fn teaching_features_and_the_storage_note_follow_the_quiz_keys() {
+    let f = Fixture::new();
+    let knowledge = "title: K\nmode: knowledge\nquestions:\n  - { type: truefalse, prompt: P, answer: true, hint: Think., tests: ../guides/one.md#start-here }\n";
+    f.write("content/quizzes/plain.yaml", knowledge);
+    f.write(
+        "content/quizzes/taught.yaml",
+        &knowledge.replace("mode: knowledge\n", "mode: knowledge\npractice: true\nshare: false\n"),
+    );
+    f.write(
+        "content/quizzes/check.yaml",
+        "title: A\nmode: assessment\ndimensions: [{ id: d }]\nquestions:\n  - { type: scale, prompt: P, dimension: d, scale: agree5 }\n  - { type: scale, prompt: P, dimension: d, scale: agree5 }\n  - { type: scale, prompt: P, dimension: d, scale: agree5 }\noutcomes:\n  - { id: all, title: All, when: {} }\n",
+    );
+    let run = f.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let plain = f.read("public/quizzes/plain/index.html");
+    let taught = f.read("public/quizzes/taught/index.html");
+    let check = f.read("public/quizzes/check/index.html");
+    // a knowledge quiz remembers by default, says so, and offers to forget; an assessment neither
+    for html in [&plain, &taught] {
+        assert!(html.contains("Your answers are kept in this browser, on this device only"), "{html}");
+        assert!(html.contains("data-quiz-forget"));
+    }
+    assert!(check.contains("Your answers are not kept"), "{check}");
+    assert!(!check.contains("data-quiz-forget"));
+    // share is on unless turned off
+    assert!(plain.contains("data-quiz-share") && check.contains("data-quiz-share"));
+    assert!(!taught.contains("data-quiz-share"));
+    // practice adds a Check per question and Retry
+    assert!(!plain.contains("data-quiz-check") && !plain.contains("data-quiz-retry"));
+    assert!(taught.contains(r#"data-quiz-check="q1""#) && taught.contains("data-quiz-retry"));
+    // the hint and the review link, named after the heading
+    for html in [&plain, &taught] {
+        assert!(html.contains(r#"data-quiz-hint="q1" aria-expanded="false""#), "{html}");
+        assert!(
+            html.contains(r#"<a data-quiz-review href="/guides/one/#start-here">Review: Start here</a>"#),
+            "{html}"
+        );
+    }
+}

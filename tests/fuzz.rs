@@ -276,7 +276,7 @@ fn quiz_edit() -> impl Strategy<Value = QuizEdit> {
     ]
 }
 
-const QUIZ_KEY_WORDS: [&str; 24] = [
+const QUIZ_KEY_WORDS: [&str; 28] = [
     "title",
     "mode",
     "questions",
@@ -301,6 +301,10 @@ const QUIZ_KEY_WORDS: [&str; 24] = [
     "    scale",
     "display",
     "pass",
+    "practice",
+    "share",
+    "    hint",
+    "    tests",
 ];
 
 fn apply_quiz_edits(source: &str, edits: &[QuizEdit]) -> String {
