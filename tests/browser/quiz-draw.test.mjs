@@ -172,7 +172,7 @@ test('without JavaScript every question reads as a plain form and no draw note s
   await page.context().close();
 });
 
-test('top with when, and otherwise: the result the outcome rules say', async () => {
+test('top with when, a box around the middle, and otherwise: the result the outcome rules say', async () => {
   const page = await (await s.ctx()).newPage();
   await page.goto(s.origin + TOP_PAGE);
   const form = page.locator(TOP);
@@ -183,7 +183,7 @@ test('top with when, and otherwise: the result the outcome rules say', async () 
     return [q.id, q.reverse ? 6 - v : v];
   }));
   for (const [answers, outcome, dims] of [
-    [all(3, 3, 3), 'steady', { rest: 9, company: 9, quiet: 9 }],
+    [all(3, 3, 3), 'middle', { rest: 9, company: 9, quiet: 9 }],
     [all(4, 3, 3), 'rest', { rest: 12, company: 9, quiet: 9 }],
     [all(3, 4, 4), 'company', { rest: 9, company: 12, quiet: 12 }],
     [all(1, 2, 3), 'steady', { rest: 3, company: 6, quiet: 9 }],
