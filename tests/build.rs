@@ -311,3 +311,18 @@ fn section_navigation_stays_small_on_big_sections() {
     assert!(small.contains(r#"<a href="/guides/one/" aria-current="page">One</a>"#), "{small}");
     assert!(small.contains(r#"<a href="/guides/two/">Two</a>"#), "{small}");
 }
+
+/// Issue 14.9: the flagship site is clean under every check and lint (SPEC §3.4, §3.5): no
+/// error and no warning, so a new warning in its content fails here rather than in review.
+#[test]
+fn the_flagship_site_checks_with_no_errors_and_no_warnings() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(["check", "--root", env!("CARGO_MANIFEST_DIR")])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert!(!stdout.contains("warning"), "{stdout}");
+}
