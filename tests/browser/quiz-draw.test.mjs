@@ -129,6 +129,7 @@ test('a wrong answer scores against the drawn questions only; "Start again" clea
   const possible = ids.reduce((n, id) => n + POINTS[id], 0);
   const r = await Q.readResult(form);
   assert.ok(Math.abs(r.score - (100 * (possible - POINTS[ids[0]])) / possible) < 1e-9, `${r.score}`);
+  Q.assertResult(assert, r, Q.expected(await Q.quizData(form), answers, ids), await Q.quizData(form), 'the SPEC oracle');
 
   // "Start again" by keyboard: answers and result gone, and (sooner or later) other questions
   const sets = new Set([ids.join()]);
@@ -192,6 +193,7 @@ test('top with when, a box around the middle, and otherwise: the result the outc
     await Q.submit(form);
     const r = await Q.readResult(form);
     assert.deepEqual([r.outcome, r.dims], [outcome, dims]);
+    assert.equal(Q.expected(data, answers).outcome, outcome, 'the SPEC oracle agrees');
     assert.ok(await form.locator(`[data-quiz-outcome="${outcome}"]`).isVisible(), `${outcome} is shown`);
   }
   await page.context().close();
