@@ -354,3 +354,18 @@ fn teaching_features_and_the_storage_note_follow_the_quiz_keys() {
         );
     }
 }
+
+/// Issue 14.9: the flagship site is clean under every check and lint (SPEC §3.4, §3.5): no
+/// error and no warning, so a new warning in its content fails here rather than in review.
+#[test]
+fn the_flagship_site_checks_with_no_errors_and_no_warnings() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tandem"))
+        .args(["check", "--root", env!("CARGO_MANIFEST_DIR")])
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap();
+    let (stdout, stderr) = (String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "{stdout}{stderr}");
+    assert!(!stderr.contains("warning"), "{stderr}");
+    assert!(!stdout.contains("warning"), "{stdout}");
+}

@@ -10,6 +10,7 @@
 //! - [`report`]: diagnostics helpers; [`text`]: text-answer normalisation; [`answer`]: answers
 //!   as the form gives them;
 //! - [`analysis`]: the reachable score space, and the proof that outcomes cover it;
+//! - [`lints`]: SPEC §3.4's warnings about how the questions are written;
 //! - [`score`]: the reference scorer the browser's `quiz.js` must agree with;
 //! - [`client`]: the JSON the browser scores with; [`view`]: what the theme's template gets.
 //!
@@ -26,6 +27,7 @@ pub mod client;
 pub mod common;
 pub mod json;
 pub mod kinds;
+mod lints;
 pub mod locate;
 pub mod model;
 pub mod parse;
@@ -76,9 +78,12 @@ pub(crate) mod testing {
         }
     }
 
-    /// The quiz, which must have parsed without errors or warnings.
+    /// The quiz, which must have parsed without errors or warnings from the checks and the proof.
+    /// The lints of SPEC §3.4 are left out here (a test quiz of four `answer: true` questions is
+    /// fine for testing scoring) and tested on their own, through [`problems`].
     pub fn quiz(src: &str) -> Quiz {
-        let (quiz, diagnostics) = super::parse(Path::new("content/quizzes/test.yaml"), src);
+        let (quiz, diagnostics) =
+            super::parse::parse_and_lint(Path::new("content/quizzes/test.yaml"), src, false);
         assert!(diagnostics.is_empty(), "expected no problems, got:\n{}", render(&diagnostics));
         quiz.expect("a quiz without errors")
     }

@@ -129,6 +129,7 @@ test('a wrong answer scores against the drawn questions only; "Start again" clea
   const possible = ids.reduce((n, id) => n + POINTS[id], 0);
   const r = await Q.readResult(form);
   assert.ok(Math.abs(r.score - (100 * (possible - POINTS[ids[0]])) / possible) < 1e-9, `${r.score}`);
+  Q.assertResult(assert, r, Q.expected(await Q.quizData(form), answers, ids), await Q.quizData(form), 'the SPEC oracle');
 
   // "Start again" by keyboard: answers and result gone, and (sooner or later) other questions
   const sets = new Set([ids.join()]);
@@ -172,7 +173,7 @@ test('without JavaScript every question reads as a plain form and no draw note s
   await page.context().close();
 });
 
-test('top with when, and otherwise: the result the outcome rules say', async () => {
+test('top with when, a box around the middle, and otherwise: the result the outcome rules say', async () => {
   const page = await (await s.ctx()).newPage();
   await page.goto(s.origin + TOP_PAGE);
   const form = page.locator(TOP);
@@ -183,7 +184,7 @@ test('top with when, and otherwise: the result the outcome rules say', async () 
     return [q.id, q.reverse ? 6 - v : v];
   }));
   for (const [answers, outcome, dims] of [
-    [all(3, 3, 3), 'steady', { rest: 9, company: 9, quiet: 9 }],
+    [all(3, 3, 3), 'middle', { rest: 9, company: 9, quiet: 9 }],
     [all(4, 3, 3), 'rest', { rest: 12, company: 9, quiet: 9 }],
     [all(3, 4, 4), 'company', { rest: 9, company: 12, quiet: 12 }],
     [all(1, 2, 3), 'steady', { rest: 3, company: 6, quiet: 9 }],
@@ -192,6 +193,7 @@ test('top with when, and otherwise: the result the outcome rules say', async () 
     await Q.submit(form);
     const r = await Q.readResult(form);
     assert.deepEqual([r.outcome, r.dims], [outcome, dims]);
+    assert.equal(Q.expected(data, answers).outcome, outcome, 'the SPEC oracle agrees');
     assert.ok(await form.locator(`[data-quiz-outcome="${outcome}"]`).isVisible(), `${outcome} is shown`);
   }
   await page.context().close();

@@ -163,14 +163,15 @@ export function answersFor(data, pattern) {
 
 const fold = (s) => s.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase().trim().split(/\s+/u).join(' ');
 
-/** The result SPEC §3 defines for these answers: { outcome, score, dims }. */
-export function expected(data, answers) {
+/** The result SPEC §3 defines for these answers: { outcome, score, dims }; with `drawn` (ids,
+ * SPEC §3.2), only those questions count. */
+export function expected(data, answers, drawn) {
   const dims = {};
   let score = null;
   if (data.mode === 'knowledge') {
     let earned = 0, possible = 0;
     for (const q of data.questions) {
-      if (q.type === 'scale') continue;
+      if (q.type === 'scale' || (drawn && !drawn.includes(q.id))) continue;
       possible += q.points;
       const a = answers[q.id];
       if (a === undefined) continue;
@@ -207,12 +208,12 @@ export function expected(data, answers) {
       dims[d.id] = d.aggregate === 'mean' ? (weight[d.id] ? total[d.id] / weight[d.id] : 0) : total[d.id];
     }
   }
+  // SPEC §3.3: `top` and `when` together must both hold; `otherwise` (last) takes the rest
   const topped = new Set(data.outcomes.map((o) => o.top).filter(Boolean));
   const hit = data.outcomes.find((o) => {
-    if (o.top) {
-      return Object.keys(dims).every((d) => d === o.top || dims[o.top] > dims[d] || (dims[o.top] === dims[d] && topped.has(d)));
-    }
-    return Object.entries(o.when || {}).every(([d, { min, below }]) =>
+    if (o.otherwise) return true;
+    const leads = !o.top || Object.keys(dims).every((d) => d === o.top || dims[o.top] > dims[d] || (dims[o.top] === dims[d] && topped.has(d)));
+    return leads && Object.entries(o.when || {}).every(([d, { min, below }]) =>
       (min == null || dims[d] >= min) && (below == null || dims[d] < below));
   });
   return { outcome: hit ? hit.id : null, score, dims };

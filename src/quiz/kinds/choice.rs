@@ -7,11 +7,12 @@ use serde::Serialize;
 
 use super::super::common::{Markdown, Mode, Rendering};
 use super::super::json::Num;
-use super::super::locate::at;
+use super::super::locate::{Seg, at};
 use super::super::raw::{QuestionType, RawOption};
-use super::super::report::{MAX_POINTS, check_dimension_ref, non_blank};
+use super::super::report::{MAX_POINTS, Reporter, check_dimension_ref, non_blank};
 use super::super::text::normalize;
 use super::{Additions, Cx};
+use crate::diagnostic::Diagnostic;
 
 /// An option of a single or multiple question.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,9 +136,48 @@ pub(crate) fn check_options(cx: &mut Cx, kind: QuestionType, raw: Option<Vec<Raw
             text,
             offset: r.value(at!["questions", i, "options", j, "feedback"]).offset,
         });
+        if let Mode::Knowledge { .. } = mode
+            && let Some(phrase) = catch_all(&text)
+        {
+            r.push(lint_catch_all(r, text_path, j, phrase, kind));
+        }
         options.push(Choice { text: Markdown { text, offset: r.value(text_path).offset }, feedback, credit });
     }
     options
+}
+
+/// SPEC §3.4: an option "all of the above" or "none of the above" (in any case, spacing or
+/// accents), which tests whether a reader weighed the other options rather than the topic.
+fn catch_all(text: &str) -> Option<&'static str> {
+    let plain = normalize(text);
+    let plain = plain.trim_matches(|c: char| !c.is_alphanumeric());
+    ["all of the above", "none of the above", "all the above", "none of these", "all of these"]
+        .into_iter()
+        .find(|phrase| plain.contains(phrase))
+}
+
+/// The warning for option `j` worded as `phrase`, with the fix for this question type.
+fn lint_catch_all(r: &Reporter, text_path: &[Seg], j: usize, phrase: &str, kind: QuestionType) -> Diagnostic {
+    let fix = match kind {
+        QuestionType::Multiple => {
+            "in a multiple question readers can already pick every right option, so remove it"
+        }
+        QuestionType::Single
+        | QuestionType::TrueFalse
+        | QuestionType::Scale
+        | QuestionType::Text
+        | QuestionType::Number
+        | QuestionType::Order
+        | QuestionType::Match
+        | QuestionType::Cloze => {
+            "replace it with a specific answer, or, if several options are right, make the question \
+             `type: multiple` and mark each of them `correct: true`"
+        }
+    };
+    r.warning(r.value(text_path), format!("option {} is \"{phrase}\"", j + 1)).with_hint(format!(
+        "it tests whether a reader weighed the other options rather than the topic, and reads oddly once \
+         options are shuffled; {fix}"
+    ))
 }
 
 /// The options' Markdown: texts inline, feedback as blocks.
