@@ -270,7 +270,7 @@ mod tests {
         let mut out: Vec<(String, Vec<u8>)> = files
             .iter()
             .filter(|(path, _)| path.starts_with("search/"))
-            .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
+            .map(|(path, file)| (path.to_string(), file.bytes().to_vec()))
             .collect();
         out.sort();
         out
@@ -281,7 +281,7 @@ mod tests {
         files
             .iter()
             .filter(|(path, _)| path.starts_with("search/s/"))
-            .any(|(_, bytes)| crate::search::index::decode_shard(bytes).iter().any(|t| t.0 == word))
+            .any(|(_, file)| crate::search::index::decode_shard(&file.bytes()).iter().any(|t| t.0 == word))
     }
 
     #[test]
