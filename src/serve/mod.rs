@@ -200,10 +200,10 @@ async fn serve_connections(listener: tokio::net::TcpListener, app: axum::Router)
 
 /// The first build, then one rebuild per batch of changes, for as long as the watcher runs.
 fn rebuild_loop(mut model: Model, watch: Option<Watch>, state: &AppState) {
-    let first = guarded(&mut model, |m| Some(m.rebuild_all()));
-    if let Some(first) = first {
+    if let Some(first) = guarded(&mut model, |m| Some(m.rebuild_all())) {
         announce(state, &first);
         print_outcome(&first, "built");
+        catch_up(&mut model, &first, state);
     }
     model.prepare_for_edits();
     return_freed_memory();
@@ -216,24 +216,36 @@ fn rebuild_loop(mut model: Model, watch: Option<Watch>, state: &AppState) {
             );
         let Some(outcome) = outcome else { continue };
         announce(state, &outcome);
-        // The edited page is out; now what it left behind (the search index), served without
-        // telling open pages, whose HTML it does not change.
-        match catch_unwind(AssertUnwindSafe(|| model.catch_up())) {
-            Ok(Some(files)) if outcome.files.is_some() => state.served.update(files),
-            Ok(_) => {}
-            Err(_) => {
-                eprintln!("internal error while rebuilding (a bug in tandem); rebuilding everything");
-                if let Ok(all) = catch_unwind(AssertUnwindSafe(|| model.rebuild_all())) {
-                    announce(state, &all);
-                    print_outcome(&all, "rebuilt");
-                }
-            }
+        // The line says the site is served as rebuilt: after an edit's search index, but not
+        // after deflating a full build's files, which changes nothing one can see.
+        let full = matches!(outcome.work, Work::Full { .. });
+        if full {
+            print_outcome(&outcome, "rebuilt");
         }
-        print_outcome(&outcome, "rebuilt");
-        if let Work::Full { .. } = outcome.work {
+        catch_up(&mut model, &outcome, state);
+        if !full {
+            print_outcome(&outcome, "rebuilt");
+        }
+        if full {
             // One-page and static rebuilds free little; trimming costs ~10 ms on a big heap.
             model.prepare_for_edits();
             return_freed_memory();
+        }
+    }
+}
+
+/// The rebuild's files are out; now what it left for after (deflating them, the search index of
+/// an edit), served without telling open pages, whose HTML it does not change.
+fn catch_up(model: &mut Model, outcome: &Outcome, state: &AppState) {
+    match catch_unwind(AssertUnwindSafe(|| model.catch_up())) {
+        Ok(Some(files)) if outcome.files.is_some() => state.served.update(files),
+        Ok(_) => {}
+        Err(_) => {
+            eprintln!("internal error while rebuilding (a bug in tandem); rebuilding everything");
+            if let Ok(all) = catch_unwind(AssertUnwindSafe(|| model.rebuild_all())) {
+                announce(state, &all);
+                print_outcome(&all, "rebuilt");
+            }
         }
     }
 }

@@ -89,12 +89,14 @@ pub struct Model {
     site: Option<Rendered>,
     /// The output of the last render, even of one that had errors.
     files: Arc<Files>,
+    /// Whether `files` are a full build's, not deflated yet.
+    raw: bool,
 }
 
 impl Model {
     /// `opts.root` should be absolute, as the paths the watcher reports are.
     pub fn new(opts: build::Options) -> Model {
-        Model { opts, site: None, files: Arc::default() }
+        Model { opts, site: None, files: Arc::default(), raw: false }
     }
 
     /// Readies the model for the next one-page edit (see [`Rendering::prepare_for_edits`]); called
@@ -117,6 +119,7 @@ impl Model {
                 let rendering = build::render_into(&self.opts.root, &mut loaded, &out, &mut report);
                 let (files, overwritten) = out.into_parts();
                 self.files = Arc::new(files);
+                self.raw = true;
                 pages = loaded.content.pages.len() + loaded.content.sections.len();
                 self.site = Some(Rendered { loaded, rendering, load_problems, overwritten });
             }
@@ -210,17 +213,24 @@ impl Model {
         Some(self.outcome(Work::Document { source: rel.to_path_buf(), output }, report, started))
     }
 
-    /// Does what the last rebuild left for after its page was served (the search index of a
-    /// one-page edit, see [`Rendering::update_search`]); returns the files with it done, or `None`
-    /// when nothing was left.
+    /// Does what the last rebuild left for after its files were served: deflating a full build's
+    /// files (see [`Files::deflated`]), the search index of a one-page edit (see
+    /// [`Rendering::update_search`]). Returns the files with it done, or `None` when nothing was
+    /// left.
     pub fn catch_up(&mut self) -> Option<Arc<Files>> {
-        let site = self.site.as_mut()?;
-        let out = MemoryOutput::with_files(Files::clone(&self.files));
-        if !site.rendering.update_search(&out) {
-            return None;
+        let mut changed = false;
+        if std::mem::take(&mut self.raw) {
+            self.files = Arc::new(self.files.deflated());
+            changed = true;
         }
-        self.files = Arc::new(out.into_parts().0);
-        Some(self.files.clone())
+        if let Some(site) = &mut self.site {
+            let out = MemoryOutput::with_files(Files::clone(&self.files));
+            if site.rendering.update_search(&out) {
+                self.files = Arc::new(out.into_parts().0);
+                changed = true;
+            }
+        }
+        changed.then(|| self.files.clone())
     }
 
     /// Static files changed in place, each the one a build copies to its output path.
