@@ -200,15 +200,21 @@ async fn serve_connections(listener: tokio::net::TcpListener, app: axum::Router)
 
 /// The first build, then one rebuild per batch of changes, for as long as the watcher runs.
 fn rebuild_loop(mut model: Model, watch: Option<Watch>, state: &AppState) {
+    // Whether the model's files are the ones served (its last build had no errors).
+    let mut serving = false;
     if let Some(first) = guarded(&mut model, |m| Some(m.rebuild_all())) {
         announce(state, &first);
         print_outcome(&first, "built");
-        catch_up(&mut model, &first, state);
+        serving = first.files.is_some();
     }
     model.prepare_for_edits();
-    return_freed_memory();
-    let Some(mut watch) = watch else { return };
-    while let Some(batch) = watch.next_batch() {
+    let Some(mut watch) = watch else {
+        deflate(&mut model, serving, state, || false);
+        return;
+    };
+    loop {
+        deflate(&mut model, serving, state, || watch.changes_waiting());
+        let Some(batch) = watch.next_batch() else { break };
         let outcome =
             guarded(
                 &mut model,
@@ -216,26 +222,35 @@ fn rebuild_loop(mut model: Model, watch: Option<Watch>, state: &AppState) {
             );
         let Some(outcome) = outcome else { continue };
         announce(state, &outcome);
-        // The line says the site is served as rebuilt: after an edit's search index, but not
-        // after deflating a full build's files, which changes nothing one can see.
-        let full = matches!(outcome.work, Work::Full { .. });
-        if full {
-            print_outcome(&outcome, "rebuilt");
-        }
+        serving = outcome.files.is_some();
         catch_up(&mut model, &outcome, state);
-        if !full {
-            print_outcome(&outcome, "rebuilt");
-        }
-        if full {
-            // One-page and static rebuilds free little; trimming costs ~10 ms on a big heap.
+        print_outcome(&outcome, "rebuilt");
+        if let Work::Full { .. } = outcome.work {
             model.prepare_for_edits();
-            return_freed_memory();
         }
     }
 }
 
-/// The rebuild's files are out; now what it left for after (deflating them, the search index of
-/// an edit), served without telling open pages, whose HTML it does not change.
+/// Deflates a full build's files a slice at a time (see [`Model::deflate_some`]) until all are
+/// or `interrupted` says changes wait (they go first; this goes on after them), then hands the
+/// memory freed back to the system.
+fn deflate(model: &mut Model, serving: bool, state: &AppState, mut interrupted: impl FnMut() -> bool) {
+    let mut deflated_any = false;
+    while !interrupted() {
+        let Ok(Some(files)) = catch_unwind(AssertUnwindSafe(|| model.deflate_some())) else { break };
+        deflated_any = true;
+        if serving {
+            state.served.update(files);
+        }
+    }
+    if deflated_any {
+        return_freed_memory();
+    }
+}
+
+/// The edited page is out; now what it left behind (the search index), served without telling
+/// open pages, whose HTML it does not change. The terminal's line comes after this, so that it
+/// says the site is served as rebuilt.
 fn catch_up(model: &mut Model, outcome: &Outcome, state: &AppState) {
     match catch_unwind(AssertUnwindSafe(|| model.catch_up())) {
         Ok(Some(files)) if outcome.files.is_some() => state.served.update(files),

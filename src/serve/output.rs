@@ -15,7 +15,8 @@ type FileMap = HashMap<Arc<str>, Arc<Stored>>;
 /// fifth of its size (HTML, the search index's JSON), and the server holds every file for as long
 /// as it runs: kept deflated, the output takes a fraction of the memory (SPEC §5: the server under
 /// 2× the output), for ~0.1 ms of inflating per page served. A full build's files are deflated
-/// after they are first served ([`Files::deflated`]): deflating costs ~1 s of CPU per 100 MB.
+/// after they are first served, a slice at a time between edits ([`Files::deflate`]): deflating
+/// costs ~1 s of CPU per 100 MB.
 pub struct Stored {
     deflated: bool,
     bytes: Box<[u8]>,
@@ -93,21 +94,24 @@ impl Files {
         newer.iter().chain(self.base.iter().filter(move |(path, _)| !newer.contains_key(&***path)))
     }
 
-    /// The same files, each deflated where that pays (see [`Stored::new`]); in parallel.
-    pub fn deflated(&self) -> Files {
-        let files: Vec<(&Arc<str>, &Arc<Stored>)> = self.iter().collect();
-        files
-            .into_par_iter()
-            .map(|(path, file)| {
-                let file = match file.deflated {
-                    true => file.clone(),
-                    false => Arc::new(Stored::new(file.bytes.to_vec(), path)),
-                };
-                (path.clone(), file)
+    /// The paths of the files not deflated yet that may shrink (see [`Stored::new`]).
+    pub fn raw_paths(&self) -> Vec<Arc<str>> {
+        let raw = self.iter().filter(|(_, file)| !file.deflated && file.bytes.len() >= DEFLATE_FROM);
+        raw.map(|(path, _)| path.clone()).collect()
+    }
+
+    /// Deflates the files at `paths` that are not yet, where that pays; in parallel.
+    pub fn deflate(&mut self, paths: &[Arc<str>]) {
+        let deflated: Vec<(Arc<str>, Arc<Stored>)> = paths
+            .par_iter()
+            .filter_map(|path| {
+                let file = self.get(path).filter(|file| !file.deflated)?;
+                Some((path.clone(), Arc::new(Stored::new(file.bytes.to_vec(), path))))
             })
-            .collect::<Vec<_>>()
-            .into_iter()
-            .collect()
+            .collect();
+        for (path, file) in deflated {
+            self.insert(path, file);
+        }
     }
 
     pub fn keys(&self) -> impl Iterator<Item = &Arc<str>> {
@@ -163,7 +167,7 @@ impl std::ops::Index<&str> for Files {
 pub struct MemoryOutput {
     files: Mutex<Files>,
     /// Whether files are deflated as they are written (a rebuild of a few files), or kept as they
-    /// are for [`Files::deflated`] (a full build).
+    /// are for [`Files::deflate`] (a full build).
     deflate: bool,
     /// Paths written more than once: a later file (a static file, a tag page) replaced an earlier
     /// one, so re-rendering the earlier one alone would be wrong.
@@ -319,10 +323,13 @@ mod tests {
         let out = MemoryOutput::default();
         out.write("a/index.html", page.clone()).unwrap();
         out.write("b.txt", b"tiny".to_vec()).unwrap();
-        let (files, _) = out.into_parts();
-        assert!(!files["a/index.html"].deflated, "not while the build runs");
-        let deflated = files.deflated();
+        let (mut deflated, _) = out.into_parts();
+        assert!(!deflated["a/index.html"].deflated, "not while the build runs");
+        let raw = deflated.raw_paths();
+        assert_eq!(raw, vec![Arc::from("a/index.html")], "the files that may shrink");
+        deflated.deflate(&raw);
         assert!(deflated["a/index.html"].deflated);
+        assert!(deflated.raw_paths().is_empty());
         assert_eq!(deflated["a/index.html"].bytes(), page);
         assert_eq!(&*deflated["b.txt"].bytes(), b"tiny");
         assert_eq!(deflated.iter().count(), 2);

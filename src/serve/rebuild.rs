@@ -89,14 +89,14 @@ pub struct Model {
     site: Option<Rendered>,
     /// The output of the last render, even of one that had errors.
     files: Arc<Files>,
-    /// Whether `files` are a full build's, not deflated yet.
-    raw: bool,
+    /// The files of the last full build not deflated yet (see [`Model::deflate_some`]).
+    raw: Vec<Arc<str>>,
 }
 
 impl Model {
     /// `opts.root` should be absolute, as the paths the watcher reports are.
     pub fn new(opts: build::Options) -> Model {
-        Model { opts, site: None, files: Arc::default(), raw: false }
+        Model { opts, site: None, files: Arc::default(), raw: Vec::new() }
     }
 
     /// Readies the model for the next one-page edit (see [`Rendering::prepare_for_edits`]); called
@@ -118,8 +118,8 @@ impl Model {
                 let out = MemoryOutput::default();
                 let rendering = build::render_into(&self.opts.root, &mut loaded, &out, &mut report);
                 let (files, overwritten) = out.into_parts();
+                self.raw = files.raw_paths();
                 self.files = Arc::new(files);
-                self.raw = true;
                 pages = loaded.content.pages.len() + loaded.content.sections.len();
                 self.site = Some(Rendered { loaded, rendering, load_problems, overwritten });
             }
@@ -213,24 +213,31 @@ impl Model {
         Some(self.outcome(Work::Document { source: rel.to_path_buf(), output }, report, started))
     }
 
-    /// Does what the last rebuild left for after its files were served: deflating a full build's
-    /// files (see [`Files::deflated`]), the search index of a one-page edit (see
-    /// [`Rendering::update_search`]). Returns the files with it done, or `None` when nothing was
-    /// left.
+    /// Does what the last rebuild left for after its page was served (the search index of a
+    /// one-page edit, see [`Rendering::update_search`]); returns the files with it done, or `None`
+    /// when nothing was left.
     pub fn catch_up(&mut self) -> Option<Arc<Files>> {
-        let mut changed = false;
-        if std::mem::take(&mut self.raw) {
-            self.files = Arc::new(self.files.deflated());
-            changed = true;
+        let site = self.site.as_mut()?;
+        let out = MemoryOutput::with_files(Files::clone(&self.files));
+        if !site.rendering.update_search(&out) {
+            return None;
         }
-        if let Some(site) = &mut self.site {
-            let out = MemoryOutput::with_files(Files::clone(&self.files));
-            if site.rendering.update_search(&out) {
-                self.files = Arc::new(out.into_parts().0);
-                changed = true;
-            }
+        self.files = Arc::new(out.into_parts().0);
+        Some(self.files.clone())
+    }
+
+    /// Deflates the next few of a full build's files (see [`Files::deflate`]); returns the files
+    /// with them deflated, or `None` once all are.
+    pub fn deflate_some(&mut self) -> Option<Arc<Files>> {
+        const SLICE: usize = 512; // ~8 MB of pages: tens of milliseconds, so an edit waits little
+        let paths = self.raw.split_off(self.raw.len().saturating_sub(SLICE));
+        if paths.is_empty() {
+            return None;
         }
-        changed.then(|| self.files.clone())
+        let mut files = Files::clone(&self.files);
+        files.deflate(&paths);
+        self.files = Arc::new(files);
+        Some(self.files.clone())
     }
 
     /// Static files changed in place, each the one a build copies to its output path.
