@@ -232,11 +232,14 @@ fn rebuild_loop(mut model: Model, watch: Option<Watch>, state: &AppState) {
 }
 
 /// Deflates a full build's files a slice at a time (see [`Model::deflate_some`]) until all are
-/// or `interrupted` says changes wait (they go first; this goes on after them), then hands the
-/// memory freed back to the system.
+/// or `interrupted` says changes wait (they go first; this goes on after them); once all are,
+/// hands the memory freed back to the system (~10 ms on a big heap: not while a change waits).
 fn deflate(model: &mut Model, serving: bool, state: &AppState, mut interrupted: impl FnMut() -> bool) {
     let mut deflated_any = false;
-    while !interrupted() {
+    loop {
+        if interrupted() {
+            return;
+        }
         let Ok(Some(files)) = catch_unwind(AssertUnwindSafe(|| model.deflate_some())) else { break };
         deflated_any = true;
         if serving {
