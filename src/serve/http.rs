@@ -117,15 +117,15 @@ async fn serve_file(State(state): State<AppState>, method: Method, uri: Uri) -> 
         );
         return file_response(status, "index.html", page.as_bytes(), &snapshot);
     }
-    if let Some(bytes) = snapshot.files.get(key.as_str()) {
-        return file_response(StatusCode::OK, &key, bytes, &snapshot);
+    if let Some(file) = snapshot.files.get(key.as_str()) {
+        return file_response(StatusCode::OK, &key, &file.bytes(), &snapshot);
     }
     if !key.ends_with("index.html") && snapshot.files.contains_key(format!("{key}/index.html").as_str()) {
         let location = format!("{}/", uri.path());
         return (StatusCode::PERMANENT_REDIRECT, [(header::LOCATION, location)], "").into_response();
     }
     match snapshot.files.get("404.html") {
-        Some(page) => file_response(StatusCode::NOT_FOUND, "404.html", page, &snapshot),
+        Some(page) => file_response(StatusCode::NOT_FOUND, "404.html", &page.bytes(), &snapshot),
         None => (StatusCode::NOT_FOUND, "not found\n").into_response(),
     }
 }

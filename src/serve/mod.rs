@@ -200,15 +200,21 @@ async fn serve_connections(listener: tokio::net::TcpListener, app: axum::Router)
 
 /// The first build, then one rebuild per batch of changes, for as long as the watcher runs.
 fn rebuild_loop(mut model: Model, watch: Option<Watch>, state: &AppState) {
-    let first = guarded(&mut model, |m| Some(m.rebuild_all()));
-    if let Some(first) = first {
+    // Whether the model's files are the ones served (its last build had no errors).
+    let mut serving = false;
+    if let Some(first) = guarded(&mut model, |m| Some(m.rebuild_all())) {
         announce(state, &first);
         print_outcome(&first, "built");
+        serving = first.files.is_some();
     }
     model.prepare_for_edits();
-    return_freed_memory();
-    let Some(mut watch) = watch else { return };
-    while let Some(batch) = watch.next_batch() {
+    let Some(mut watch) = watch else {
+        deflate(&mut model, serving, state, || false);
+        return;
+    };
+    loop {
+        deflate(&mut model, serving, state, || watch.changes_waiting());
+        let Some(batch) = watch.next_batch() else { break };
         let outcome =
             guarded(
                 &mut model,
@@ -216,24 +222,48 @@ fn rebuild_loop(mut model: Model, watch: Option<Watch>, state: &AppState) {
             );
         let Some(outcome) = outcome else { continue };
         announce(state, &outcome);
-        // The edited page is out; now what it left behind (the search index), served without
-        // telling open pages, whose HTML it does not change.
-        match catch_unwind(AssertUnwindSafe(|| model.catch_up())) {
-            Ok(Some(files)) if outcome.files.is_some() => state.served.update(files),
-            Ok(_) => {}
-            Err(_) => {
-                eprintln!("internal error while rebuilding (a bug in tandem); rebuilding everything");
-                if let Ok(all) = catch_unwind(AssertUnwindSafe(|| model.rebuild_all())) {
-                    announce(state, &all);
-                    print_outcome(&all, "rebuilt");
-                }
-            }
-        }
+        serving = outcome.files.is_some();
+        catch_up(&mut model, &outcome, state);
         print_outcome(&outcome, "rebuilt");
         if let Work::Full { .. } = outcome.work {
-            // One-page and static rebuilds free little; trimming costs ~10 ms on a big heap.
             model.prepare_for_edits();
-            return_freed_memory();
+        }
+    }
+}
+
+/// Deflates a full build's files a slice at a time (see [`Model::deflate_some`]) until all are
+/// or `interrupted` says changes wait (they go first; this goes on after them); once all are,
+/// hands the memory freed back to the system (~10 ms on a big heap: not while a change waits).
+fn deflate(model: &mut Model, serving: bool, state: &AppState, mut interrupted: impl FnMut() -> bool) {
+    let mut deflated_any = false;
+    loop {
+        if interrupted() {
+            return;
+        }
+        let Ok(Some(files)) = catch_unwind(AssertUnwindSafe(|| model.deflate_some())) else { break };
+        deflated_any = true;
+        if serving {
+            state.served.update(files);
+        }
+    }
+    if deflated_any {
+        return_freed_memory();
+    }
+}
+
+/// The edited page is out; now what it left behind (the search index), served without telling
+/// open pages, whose HTML it does not change. The terminal's line comes after this, so that it
+/// says the site is served as rebuilt.
+fn catch_up(model: &mut Model, outcome: &Outcome, state: &AppState) {
+    match catch_unwind(AssertUnwindSafe(|| model.catch_up())) {
+        Ok(Some(files)) if outcome.files.is_some() => state.served.update(files),
+        Ok(_) => {}
+        Err(_) => {
+            eprintln!("internal error while rebuilding (a bug in tandem); rebuilding everything");
+            if let Ok(all) = catch_unwind(AssertUnwindSafe(|| model.rebuild_all())) {
+                announce(state, &all);
+                print_outcome(&all, "rebuilt");
+            }
         }
     }
 }

@@ -89,12 +89,14 @@ pub struct Model {
     site: Option<Rendered>,
     /// The output of the last render, even of one that had errors.
     files: Arc<Files>,
+    /// The files of the last full build not deflated yet (see [`Model::deflate_some`]).
+    raw: Vec<Arc<str>>,
 }
 
 impl Model {
     /// `opts.root` should be absolute, as the paths the watcher reports are.
     pub fn new(opts: build::Options) -> Model {
-        Model { opts, site: None, files: Arc::default() }
+        Model { opts, site: None, files: Arc::default(), raw: Vec::new() }
     }
 
     /// Readies the model for the next one-page edit (see [`Rendering::prepare_for_edits`]); called
@@ -116,6 +118,7 @@ impl Model {
                 let out = MemoryOutput::default();
                 let rendering = build::render_into(&self.opts.root, &mut loaded, &out, &mut report);
                 let (files, overwritten) = out.into_parts();
+                self.raw = files.raw_paths();
                 self.files = Arc::new(files);
                 pages = loaded.content.pages.len() + loaded.content.sections.len();
                 self.site = Some(Rendered { loaded, rendering, load_problems, overwritten });
@@ -223,6 +226,20 @@ impl Model {
         Some(self.files.clone())
     }
 
+    /// Deflates the next few of a full build's files (see [`Files::deflate`]); returns the files
+    /// with them deflated, or `None` once all are.
+    pub fn deflate_some(&mut self) -> Option<Arc<Files>> {
+        const SLICE: usize = 512; // ~8 MB of pages: tens of milliseconds, so an edit waits little
+        let paths = self.raw.split_off(self.raw.len().saturating_sub(SLICE));
+        if paths.is_empty() {
+            return None;
+        }
+        let mut files = Files::clone(&self.files);
+        files.deflate(&paths);
+        self.files = Arc::new(files);
+        Some(self.files.clone())
+    }
+
     /// Static files changed in place, each the one a build copies to its output path.
     fn rebuild_statics(&mut self, paths: &[&PathBuf], started: Instant) -> Option<Outcome> {
         let site = self.site.as_ref()?;
@@ -270,7 +287,7 @@ mod tests {
         let mut out: Vec<(String, Vec<u8>)> = files
             .iter()
             .filter(|(path, _)| path.starts_with("search/"))
-            .map(|(path, bytes)| (path.to_string(), bytes.to_vec()))
+            .map(|(path, file)| (path.to_string(), file.bytes().to_vec()))
             .collect();
         out.sort();
         out
@@ -281,7 +298,7 @@ mod tests {
         files
             .iter()
             .filter(|(path, _)| path.starts_with("search/s/"))
-            .any(|(_, bytes)| crate::search::index::decode_shard(bytes).iter().any(|t| t.0 == word))
+            .any(|(_, file)| crate::search::index::decode_shard(&file.bytes()).iter().any(|t| t.0 == word))
     }
 
     #[test]

@@ -40,6 +40,8 @@ pub struct Watch {
     root: PathBuf,
     /// Input folders being watched; one that is deleted and made again is watched again.
     watched: HashSet<PathBuf>,
+    /// An event taken by [`Watch::changes_waiting`], for the next batch.
+    early: Option<notify::Result<notify::Event>>,
 }
 
 impl Watch {
@@ -56,7 +58,8 @@ impl Watch {
             Box::new(RecommendedWatcher::new(handler, Config::default())?)
         };
         watcher.watch(root, RecursiveMode::NonRecursive)?;
-        let mut watch = Watch { watcher, events, root: root.to_path_buf(), watched: HashSet::new() };
+        let mut watch =
+            Watch { watcher, events, root: root.to_path_buf(), watched: HashSet::new(), early: None };
         watch.watch_inputs();
         Ok(watch)
     }
@@ -79,7 +82,10 @@ impl Watch {
         let mut batch = Batch::default();
         let mut saved = false;
         while batch.paths.is_empty() && !batch.rescan {
-            let first = self.events.recv().ok()?;
+            let first = match self.early.take() {
+                Some(event) => event,
+                None => self.events.recv().ok()?,
+            };
             saved = self.add(first, &mut batch);
         }
         let deadline = Instant::now() + MAX_WAIT;
@@ -95,6 +101,19 @@ impl Watch {
         batch.paths.retain(|p| seen.insert(p.clone()));
         self.watch_inputs();
         Some(batch)
+    }
+
+    /// Whether an event that may change something came (not one that only says a file was read
+    /// or opened); it stays for [`Watch::next_batch`]. Never blocks.
+    pub fn changes_waiting(&mut self) -> bool {
+        while self.early.is_none() {
+            match self.events.try_recv() {
+                Ok(Ok(event)) if matches!(event.kind, EventKind::Access(_)) => continue,
+                Ok(event) => self.early = Some(event),
+                Err(_) => break,
+            }
+        }
+        self.early.is_some()
     }
 
     /// Adds what `event` names to `batch`; true when the event ends a save.
