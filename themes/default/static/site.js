@@ -115,6 +115,9 @@ function search(form) {
     if (ev.key === "Escape") {
       if (list.hidden) return; // the search field's own Escape clears it
       ev.preventDefault();
+      // A query still on its way (typed just before) must not open the results again.
+      clearTimeout(timer);
+      asked++;
       close();
       input.focus();
     } else if ((ev.key === "ArrowDown" || ev.key === "ArrowUp") && all.length && !list.hidden) {
