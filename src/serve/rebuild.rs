@@ -283,6 +283,14 @@ impl Model {
 mod tests {
     use super::*;
 
+    /// Writes `text` to `rel` under `root`, making its folders; returns the file's path.
+    fn write_file(root: &std::path::Path, rel: &str, text: &str) -> std::path::PathBuf {
+        let path = root.join(rel);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
     fn search_files(files: &Files) -> Vec<(String, Vec<u8>)> {
         let mut out: Vec<(String, Vec<u8>)> = files
             .iter()
@@ -305,12 +313,7 @@ mod tests {
     fn a_one_page_edit_leaves_the_search_index_a_clean_build_would_write() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
-        let write = |rel: &str, text: &str| {
-            let path = root.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, text).unwrap();
-            path
-        };
+        let write = |rel: &str, text: &str| write_file(&root, rel, text);
         write("site.toml", "title = \"T\"\nbase_url = \"https://t.example\"\n");
         write("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
         write("content/guides/other.md", "---\ntitle: Other\n---\nAnother page about xylophones.\n");
@@ -348,12 +351,7 @@ mod tests {
     fn a_page_that_shrinks_leaves_no_stale_search_files() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
-        let write = |rel: &str, text: &str| {
-            let path = root.join(rel);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(&path, text).unwrap();
-            path
-        };
+        let write = |rel: &str, text: &str| write_file(&root, rel, text);
         write("site.toml", "title = \"T\"\nbase_url = \"https://t.example\"\n");
         // About 45,000 bytes of text: 46 chunks of 1,000 bytes, so a second fragment file.
         let long = "A sentence of the long page. ".repeat(1_500);
