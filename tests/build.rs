@@ -208,8 +208,8 @@ fn quizzes_render_as_pages_and_embeds_with_their_links_rewritten() {
     }
     assert!(forms[0].contains("id=\"quiz-q-q1-true\"") && forms[1].contains("id=\"quiz-q-2-q1-true\""));
     assert!(!guide.contains('\u{1}') && !page.contains('\u{1}'), "no embed marker is left");
-    assert!(guide.contains("quiz.min.js"), "pages with quizzes load the script");
-    assert!(!f.read("public/guides/two/index.html").contains("quiz.min.js"), "pages without quizzes don't");
+    assert!(guide.contains("/quiz-basic.min.js\""), "pages with quizzes load the script");
+    assert!(!f.read("public/guides/two/index.html").contains("quiz"), "pages without quizzes don't");
 
     f.write(
         "content/guides/q.yaml",
@@ -219,6 +219,53 @@ fn quizzes_render_as_pages_and_embeds_with_their_links_rewritten() {
     assert_eq!(run.code, 1);
     assert!(run.stderr.contains("content/guides/q.yaml:5:"), "{}", run.stderr);
     assert!(run.stderr.contains("missing file: gone.md"), "{}", run.stderr);
+}
+
+#[test]
+fn pages_load_the_basic_quiz_script_unless_a_quiz_on_them_needs_more() {
+    let f = Fixture::new();
+    let basic = "mode: knowledge\nquestions:\n  - type: truefalse\n    prompt: Yes?\n    answer: true\n";
+    f.write("content/guides/plain.yaml", &format!("title: Plain\n{basic}"));
+    // SPEC §3.1-3.3, one feature each (share links are in the basic script: they are on by default)
+    let order = "  - type: order\n    prompt: Order\n    items: [a, b]\n";
+    let extras = [
+        ("practice", format!("practice: true\n{basic}")),
+        ("draw", format!("draw: 1\n{basic}  - type: truefalse\n    prompt: No?\n    answer: false\n")),
+        ("hint", format!("{basic}    hint: Think.\n")),
+        ("tests", format!("{basic}    tests: one.md#start-here\n")),
+        ("order", format!("{basic}{order}")),
+        (
+            "top",
+            "mode: assessment\ndimensions: [{id: a, label: A}, {id: b, label: B}]\nquestions:\n  - type: single\n    prompt: P\n    options:\n      - {text: x, points: {a: 1}}\n      - {text: y, points: {b: 1}}\noutcomes:\n  - {id: oa, title: A, top: a}\n  - {id: ob, title: B, top: b}\n".to_string(),
+        ),
+    ];
+    for (name, yaml) in &extras {
+        f.write(&format!("content/guides/{name}.yaml"), &format!("title: {name}\n{yaml}"));
+    }
+    f.write("content/guides/one.md", "---\ntitle: One\n---\n## Start here\n\n{{ quiz(id=\"plain\") }}\n");
+    f.write(
+        "content/guides/mixed.md",
+        "---\ntitle: Mixed\n---\n{{ quiz(id=\"plain\") }}\n\n{{ quiz(id=\"hint\") }}\n",
+    );
+    let run = f.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let scripts = |file: &str| {
+        let html = f.read(&format!("public/guides/{file}/index.html"));
+        html.split("<script type=\"module\" src=\"")
+            .skip(1)
+            .map(|s| s[..s.find('"').unwrap()].to_string())
+            .filter(|s| s.contains("quiz"))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(scripts("plain"), ["/quiz-basic.min.js"]);
+    assert_eq!(scripts("one"), ["/quiz-basic.min.js"]);
+    assert_eq!(scripts("mixed"), ["/quiz.min.js"], "one quiz that needs more is enough");
+    for (name, _) in &extras {
+        assert_eq!(scripts(name), ["/quiz.min.js"], "{name}");
+    }
+    for file in ["quiz.min.js", "quiz-basic.min.js"] {
+        assert!(f.path("public").join(file).is_file(), "{file} is written");
+    }
 }
 
 #[test]

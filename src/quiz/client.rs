@@ -12,6 +12,26 @@ pub use super::json::{Num, script_json};
 pub use super::kinds::ClientKind;
 use super::model::*;
 
+/// The copies of the quiz script that scripts/minify-quiz.mjs makes from quiz.js: a page loads
+/// the basic one when every quiz on it can do with it (SPEC §5: under 4 KB gzipped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QuizScript {
+    /// `quiz-basic.min.js`: the first six question types, `when` outcomes, share links — quiz.js
+    /// without `EXTRAS`.
+    Basic,
+    /// `quiz.min.js`: every feature (SPEC §3.1-3.3).
+    Full,
+}
+
+impl QuizScript {
+    pub fn file_name(self) -> &'static str {
+        match self {
+            QuizScript::Basic => "quiz-basic.min.js",
+            QuizScript::Full => "quiz.min.js",
+        }
+    }
+}
+
 /// The client data (contract §1): what `quiz.js` scores with.
 #[derive(Debug, Serialize)]
 pub struct ClientData<'q> {
@@ -125,6 +145,25 @@ impl Quiz {
                 })
                 .collect(),
             outcomes: self.outcomes.iter().map(client_outcome).collect(),
+        }
+    }
+
+    /// Which copy of the quiz script handles this quiz.
+    pub fn script(&self) -> QuizScript {
+        let extra_outcome = |o: &Outcome| match o.rule {
+            OutcomeRule::When(_) => false,
+            OutcomeRule::Top { .. } | OutcomeRule::Otherwise => true,
+        };
+        let extra_question =
+            |q: &Question| q.hint.is_some() || q.tests.is_some() || !q.kind.in_basic_script();
+        if self.practice
+            || self.draw.is_some()
+            || self.questions.iter().any(extra_question)
+            || self.outcomes.iter().any(extra_outcome)
+        {
+            QuizScript::Full
+        } else {
+            QuizScript::Basic
         }
     }
 

@@ -37,7 +37,7 @@ pub mod score;
 pub mod text;
 pub mod view;
 
-pub use client::script_json;
+pub use client::{QuizScript, script_json};
 pub use model::*;
 pub use parse::parse;
 pub use score::{Answer, Answers, QuestionResult, ScoreResult, score, score_drawn};

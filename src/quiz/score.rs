@@ -416,9 +416,12 @@ mod contract_tests {
                 crate::quiz::parse(Path::new("contract.yaml"), entry["yaml"].as_str().unwrap());
             let quiz = quiz.unwrap_or_else(|| panic!("{name}: {diagnostics:?}"));
             let data = quiz.client_data();
-            if entry["data"] != data {
+            // which copy of quiz.js the node suite also scores the cases with
+            let script = Value::from(quiz.script().file_name());
+            if entry["data"] != data || entry["script"] != script {
                 stale.push(name.clone());
                 entry["data"] = data;
+                entry["script"] = script;
             }
             for case in entry["cases"].as_array().unwrap() {
                 let context = format!("{name}: {}", case["name"]);

@@ -7,6 +7,7 @@
 
 use serde::Serialize;
 
+use super::client::QuizScript;
 use super::json::script_json;
 pub use super::kinds::{KindView, OptionView, ScalePoint, ScaleView};
 use super::model::*;
@@ -46,6 +47,10 @@ pub struct QuizView {
     pub practice: bool,
     /// After scoring, a link that re-opens the result.
     pub share: bool,
+    /// Whether the quiz needs the whole quiz script (`quiz.min.js`) rather than
+    /// `quiz-basic.min.js`: the partial marks its form `data-quiz-extras`, which page templates
+    /// look for to pick the script.
+    pub extras: bool,
     /// The escaped client data, to print with `| safe` inside the script element.
     pub data_json: String,
     pub questions: Vec<QuestionView>,
@@ -132,6 +137,7 @@ pub fn view(
         remember: quiz.remember,
         practice: quiz.practice,
         share: quiz.share,
+        extras: quiz.script() == QuizScript::Full,
         data_json: script_json(&quiz.client_data()),
         questions: quiz.questions.iter().enumerate().map(|(i, q)| question_view(i, q, md, section)).collect(),
         dimensions: quiz

@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { decodeShare, encodeShare, score } from '../../themes/default/static/quiz.js';
+import * as basic from '../../themes/default/static/quiz-basic.min.js';
 
 const fixture = JSON.parse(readFileSync(new URL('./fixtures/share-links.json', import.meta.url), 'utf8'));
 const { data } = fixture;
@@ -77,4 +78,18 @@ test('with draw, the link says which questions its reader was given, and only th
   assert.equal(decodeShare({ ...data, draw: 2 }, fragment).error, 'damaged');
   assert.equal(decodeShare(drawData, fixture.round_trips[0].fragment).error, 'damaged');
   assert.equal(decodeShare(data, fragment).error, 'damaged', 'without draw, every question is there');
+});
+
+test('quiz-basic.min.js writes, reads and refuses the same links for a quiz of the first six types', () => {
+  const six = { ...data, questions: data.questions.filter((q) => !['order', 'match', 'cloze'].includes(q.type)) };
+  assert.ok(six.questions.length >= 4 && six.questions.length < data.questions.length);
+  for (const c of fixture.round_trips) {
+    const fragment = encodeShare(six, c.answers);
+    assert.equal(basic.encodeShare(six, c.answers), fragment, c.name);
+    assert.deepEqual(basic.decodeShare(six, `#${fragment}`), decodeShare(six, `#${fragment}`), c.name);
+    for (let n = 'quiz='.length; n < fragment.length; n++) {
+      assert.deepEqual(basic.decodeShare(six, fragment.slice(0, n)), decodeShare(six, fragment.slice(0, n)), fragment.slice(0, n));
+    }
+  }
+  for (const c of fixture.bad) assert.deepEqual(basic.decodeShare(six, `#${c.fragment}`), decodeShare(six, `#${c.fragment}`), c.name);
 });

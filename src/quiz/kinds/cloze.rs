@@ -15,6 +15,9 @@ use super::super::report::{Reporter, non_blank};
 use super::super::text::normalize;
 use super::{Cx, ItemView, KindView, QuestionResult};
 
+/// Only quiz.min.js handles this type (quiz.js `EXTRAS`, SPEC §3.1): a quiz using it loads that copy.
+pub const IN_BASIC_SCRIPT: bool = false;
+
 /// What marks a blank in the prompt.
 pub const MARK: &str = "___";
 

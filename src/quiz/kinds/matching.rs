@@ -15,6 +15,9 @@ use super::super::report::non_blank;
 use super::super::text::normalize;
 use super::{Cx, ItemView, KindView, QuestionResult, display_order};
 
+/// Only quiz.min.js handles this type (quiz.js `EXTRAS`, SPEC §3.1): a quiz using it loads that copy.
+pub const IN_BASIC_SCRIPT: bool = false;
+
 pub const MIN_PAIRS: usize = 2;
 pub const MAX_PAIRS: usize = 12;
 

@@ -227,6 +227,21 @@ impl QuestionKind {
         }
     }
 
+    /// Whether quiz-basic.min.js handles the type (else a quiz using it loads quiz.min.js).
+    pub fn in_basic_script(&self) -> bool {
+        match self {
+            QuestionKind::Single(_) => single::IN_BASIC_SCRIPT,
+            QuestionKind::Multiple(_) => multiple::IN_BASIC_SCRIPT,
+            QuestionKind::TrueFalse(_) => truefalse::IN_BASIC_SCRIPT,
+            QuestionKind::Scale(_) => scale::IN_BASIC_SCRIPT,
+            QuestionKind::Text(_) => text::IN_BASIC_SCRIPT,
+            QuestionKind::Number(_) => number::IN_BASIC_SCRIPT,
+            QuestionKind::Order(_) => order::IN_BASIC_SCRIPT,
+            QuestionKind::Match(_) => matching::IN_BASIC_SCRIPT,
+            QuestionKind::Cloze(_) => cloze::IN_BASIC_SCRIPT,
+        }
+    }
+
     /// The Markdown the type adds to its question's (prompt and explanation are shared).
     pub fn markdown(&self) -> Vec<(&Markdown, Rendering)> {
         match self {

@@ -11,6 +11,9 @@ use super::super::raw::{QuestionType, RawQuestion};
 use super::choice::{self, Choice, ClientOption, OptionView};
 use super::{Additions, Cx, KindView, QuestionResult};
 
+/// quiz-basic.min.js scores and shows this type (quiz.js: the first six types, SPEC §3).
+pub const IN_BASIC_SCRIPT: bool = true;
+
 /// Above this many options, the 2ⁿ answers are not enumerated for the soundness proof.
 const MAX_ENUMERATED_OPTIONS: usize = 12;
 

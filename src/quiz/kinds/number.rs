@@ -9,6 +9,9 @@ use super::super::locate::at;
 use super::super::raw::RawQuestion;
 use super::{Cx, KindView, QuestionResult};
 
+/// quiz-basic.min.js scores and shows this type (quiz.js: the first six types, SPEC §3).
+pub const IN_BASIC_SCRIPT: bool = true;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Number {
     pub answer: f64,

@@ -13,6 +13,9 @@ use super::super::raw::{RawCustomScale, RawQuestion};
 use super::super::report::{MAX_SCALE_VALUE, Reporter, check_dimension_ref, check_positive, one_of};
 use super::{Additions, Cx, KindView};
 
+/// quiz-basic.min.js scores and shows this type (quiz.js: the first six types, SPEC §3).
+pub const IN_BASIC_SCRIPT: bool = true;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ScaleItem {
     pub scale: Scale,

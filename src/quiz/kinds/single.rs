@@ -10,6 +10,9 @@ use super::super::raw::{QuestionType, RawQuestion};
 use super::choice::{self, Choice, ClientOption, OptionView};
 use super::{Additions, Cx, KindView, QuestionResult};
 
+/// quiz-basic.min.js scores and shows this type (quiz.js: the first six types, SPEC §3).
+pub const IN_BASIC_SCRIPT: bool = true;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Single {
     pub options: Vec<Choice>,

@@ -2,6 +2,12 @@
 // no network, and no words: all text comes from the page (themes/default/templates/partials/quiz.html).
 // Contracts: SPEC §3-4 and docs/dev/quiz-contract.md. Under Node, only the exports are used.
 
+// EXTRAS: the features of SPEC §3.1-3.3 but share links (order, match and cloze questions; practice,
+// hints, review links, draw; `top` and `otherwise` outcomes). scripts/minify-quiz.mjs writes two
+// copies: quiz.min.js with them and quiz-basic.min.js without (EXTRAS = false, so the minifier drops
+// every branch it guards); a page whose quizzes use none of them loads the smaller one
+// (src/quiz/view.rs `QuizScript`). Share links are in both: they are on unless a quiz turns them off.
+const EXTRAS = true;
 const NUM = (v) => typeof v == 'number' && isFinite(v);
 const WS = '\\p{White_Space}';
 
@@ -18,9 +24,9 @@ export function answerOf(q, a) {
   const list = (n, fits) => (Array.isArray(a) && a.length == n && a.every(fits) ? a : undefined);
   // order: a distinct position 1…n per item; match: an answer index per pair; cloze: per blank a
   // non-blank text or an option index
-  if (t == 'order') return list(q.items, (p) => idx(p - 1, q.items)) && new Set(a).size == q.items ? a : undefined;
-  if (t == 'match') return list(q.pairs, (i) => idx(i, q.answers));
-  if (t == 'cloze') return list(q.blanks.length, (f, k) => (q.blanks[k].accept ? typeof f == 'string' && normalize(f) : idx(f, q.blanks[k].options)));
+  if (EXTRAS && t == 'order') return list(q.items, (p) => idx(p - 1, q.items)) && new Set(a).size == q.items ? a : undefined;
+  if (EXTRAS && t == 'match') return list(q.pairs, (i) => idx(i, q.answers));
+  if (EXTRAS && t == 'cloze') return list(q.blanks.length, (f, k) => (q.blanks[k].accept ? typeof f == 'string' && normalize(f) : idx(f, q.blanks[k].options)));
   if (t == 'multiple') {
     a = Array.isArray(a) && a.every((i) => idx(i)) ? [...new Set(a)].sort((x, y) => x - y) : [];
     return a.length ? a : undefined;
@@ -32,10 +38,10 @@ export function answerOf(q, a) {
 
 /** The first outcome that holds for these dimension scores, or null (SPEC §3, §3.3). */
 export function outcomeOf(outcomes, dims) {
-  const tops = new Set(outcomes.map((o) => o.top));
-  const o = outcomes.find(({ top, when, otherwise }) => otherwise || (top == null
+  const tops = EXTRAS && outcomes.map((o) => o.top);
+  const o = outcomes.find(({ top, when, otherwise }) => (EXTRAS && otherwise) || (!EXTRAS || top == null
     // strictly highest; a tie with another `top` dimension goes to the earliest listed outcome that holds
-    || Object.keys(dims).every((d) => d == top || dims[top] > dims[d] || (dims[top] == dims[d] && tops.has(d))))
+    || Object.keys(dims).every((d) => d == top || dims[top] > dims[d] || (dims[top] == dims[d] && tops.includes(d))))
     // and every bound of `when`: min <= value < below; a null bound is open
     && Object.entries(when || {}).every(([d, b]) => (b.min == null || dims[d] >= b.min) && (b.below == null || dims[d] < b.below)));
   return o ? o.id : null;
@@ -50,7 +56,7 @@ export function score(data, answers = {}, drawn) {
   for (const d of data.dimensions) sum[d.id] = weight[d.id] = 0;
   let earned = 0, possible = 0;
   for (const q of data.questions) {
-    if (drawn && !drawn.includes(q.id)) continue;
+    if (EXTRAS && drawn && !drawn.includes(q.id)) continue;
     const t = q.type, a = answerOf(q, answers[q.id]);
     if (know) {
       let ok = false, e = 0;
@@ -67,7 +73,7 @@ export function score(data, answers = {}, drawn) {
           });
           ok = right == n && !wrong;
           if (q.partial) e = q.points * Math.max(0, right - wrong) / n;
-        } else if (t != 'scale') {
+        } else if (EXTRAS && t != 'scale') {
           // order: pairs in their right relative order; match, cloze: right matches or blanks
           const b = q.blanks, n = t == 'order' ? a.length * (a.length - 1) / 2 : a.length;
           let right = 0;
@@ -135,7 +141,7 @@ const fnv = (s) => {
 
 /** The share fragment (without `#`) for these answers; `drawn`: with `draw`, the ids of the drawn questions. */
 export function encodeShare(data, answers, drawn) {
-  const one = (q, a = answerOf(q, answers[q.id])) => (drawn && !drawn.includes(q.id) ? ';' : a === undefined ? '' : q.type == 'truefalse' ? +a
+  const one = (q, a = answerOf(q, answers[q.id])) => (EXTRAS && drawn && !drawn.includes(q.id) ? ';' : a === undefined ? '' : q.type == 'truefalse' ? +a
     : [a].flat().map((x) => (typeof x == 'string' ? encodeURIComponent(x) : x)).join(':'));
   const body = `${data.id}.${data.hash}.${data.questions.map((q) => one(q)).join(',')}`;
   return `${SHARE}${body}.${fnv(body)}`;
@@ -154,14 +160,14 @@ export function decodeShare(data, fragment) {
   if (id != data.id) return { error: 'other', id };
   if (s.slice(i + 1, j) != data.hash) return { error: 'changed' };
   const parts = s.slice(j + 1, k).split(','), answers = {};
-  const qs = data.questions.filter((q, n) => parts[n] != ';'), drawn = data.draw ? qs.map((q) => q.id) : undefined;
+  const qs = data.questions.filter((q, n) => parts[n] != ';'), drawn = EXTRAS && data.draw ? qs.map((q) => q.id) : undefined;
   if (parts.length != data.questions.length || qs.length != (data.draw ?? parts.length)) return damaged;
   try {
     data.questions.forEach((q, n) => {
-      const p = parts[n] == ';' ? '' : parts[n], list = p.split(':').map((x, b) => (q.type == 'text' || q.blanks?.[b].accept ? decodeURIComponent(x) : x === '' ? NaN : +x));
+      const p = parts[n] == ';' ? '' : parts[n], list = p.split(':').map((x, b) => (q.type == 'text' || (EXTRAS && q.blanks?.[b].accept) ? decodeURIComponent(x) : x === '' ? NaN : +x));
       if (p === '') return;
       const a = q.type == 'truefalse' ? (p == '1' ? true : p == '0' ? false : NaN)
-        : /multiple|order|match|cloze/.test(q.type) ? list : list.length == 1 ? list[0] : NaN;
+        : (EXTRAS ? /multiple|order|match|cloze/.test(q.type) : q.type == 'multiple') ? list : list.length == 1 ? list[0] : NaN;
       if (answerOf(q, a) === undefined) throw q;
       answers[q.id] = a;
     });
@@ -189,11 +195,12 @@ export function enhance(form) {
   // order, match, cloze: one control per item or blank, keyed by its YAML index
   const slotOf = (e) => +(e.dataset.item ?? e.dataset.blank);
   const slots = (q) => inputs(q).filter((e) => e.dataset.item || e.dataset.blank).sort((x, y) => slotOf(x) - slotOf(y));
-  const order = () => $$('[data-question]').filter((f) => !f.disabled); // in page order, after any shuffle
+  // in page order, after any shuffle; without the questions not drawn
+  const order = () => (EXTRAS ? $$('[data-question]').filter((f) => !f.disabled) : $$('[data-question]'));
   const qOf = (f) => data.questions.find((q) => fields[q.id] == f);
   // draw: only the drawn questions take part (the others are hidden and disabled), so from here on
   // data.questions holds just those, in YAML order; the draw is kept with the remembered answers
-  const pool = data.questions, ids = pool.map((q) => q.id);
+  const pool = data.questions, ids = EXTRAS && pool.map((q) => q.id);
   let drawn, saved;
   if (data.remember) try { saved = JSON.parse(win.localStorage.getItem(key)); } catch {}
   const deal = (d) => {
@@ -209,11 +216,13 @@ export function enhance(form) {
   const store = (v) => {
     // (a shared result leaves this device's own answers alone, even on "Start again")
     if (data.remember && !(fromLink || (v && forgotten))) {
-      try { v ? win.localStorage.setItem(key, JSON.stringify({ ...v, drawn })) : win.localStorage.removeItem(key); } catch {}
+      try { v ? win.localStorage.setItem(key, JSON.stringify(EXTRAS ? { ...v, drawn } : v)) : win.localStorage.removeItem(key); } catch {}
     }
   };
-  let nf; // numbers shown in the page's language, when the browser knows it
-  try { nf = Intl.NumberFormat(doc.documentElement.lang || [], { maximumFractionDigits: 1 }); } catch { nf = Intl.NumberFormat([], { maximumFractionDigits: 1 }); }
+  // numbers shown in the page's language, when the browser knows it
+  const numbers = (lang) => Intl.NumberFormat(lang, { maximumFractionDigits: 1 });
+  let nf;
+  try { nf = numbers(doc.documentElement.lang || []); } catch { nf = numbers([]); }
   const fmt = (n) => (NUM(n) ? nf.format(n) : '');
   const fill = (el, slots) => {
     for (const s of $$('[data-quiz-slot]', el)) if (s.dataset.quizSlot in slots) s.textContent = fmt(slots[s.dataset.quizSlot]);
@@ -226,8 +235,9 @@ export function enhance(form) {
     for (const q of data.questions) {
       const t = q.type, ins = inputs(q), v = ins[0]?.value ?? '';
       const on = ins.filter((e) => e.checked).map((e) => e.value);
-      const sl = slots(q), vals = sl.map((e) => (e.tagName == 'SELECT' ? (e.value ? +e.value : null) : e.value.trim() ? e.value : null));
-      const a = sl.length ? (vals.includes(null) ? undefined : vals)
+      let sl, vals;
+      const a = EXTRAS && (sl = slots(q)).length
+        ? ((vals = sl.map((e) => (e.tagName == 'SELECT' ? (e.value ? +e.value : null) : e.value.trim() ? e.value : null))).includes(null) ? undefined : vals)
         : t == 'text' ? (v.trim() ? v : undefined)
         : t == 'number' ? (v ? +v : undefined)
         : !on.length ? undefined
@@ -239,8 +249,9 @@ export function enhance(form) {
   };
   const write = (ans) => {
     for (const q of data.questions) {
-      const a = ans[q.id], picked = [a].flat().map(String), sl = slots(q);
-      if (sl.length) for (const e of sl) e.value = a?.[slotOf(e)] ?? '';
+      const a = ans[q.id], picked = [a].flat().map(String);
+      let sl;
+      if (EXTRAS && (sl = slots(q)).length) for (const e of sl) e.value = a?.[slotOf(e)] ?? '';
       else for (const e of inputs(q)) /radio|checkbox/.test(e.type) ? (e.checked = a != null && picked.includes(e.value)) : (e.value = a ?? '');
     }
   };
@@ -282,9 +293,9 @@ export function enhance(form) {
   // one question's review: `on` shows it; r is its entry in score().questions (knowledge), and `checked`
   // says its Check button asked (practice)
   const review = (q, on, r, checked) => {
-    const f = fields[q.id], link = $('[data-quiz-review]', f);
+    const f = fields[q.id], link = EXTRAS && $('[data-quiz-review]', f);
     attr(f, 'data-result', r ? (r.correct ? 'right' : 'wrong') : null);
-    attr(f, 'data-correct', r && checked ? String(r.correct) : null);
+    if (EXTRAS) attr(f, 'data-correct', r && checked ? String(r.correct) : null);
     show('[data-quiz-explain]', on, f);
     show('[data-quiz-right]', r?.correct, f);
     show('[data-quiz-wrong]', r && !r.correct, f);
@@ -318,7 +329,7 @@ export function enhance(form) {
       fill(el, { value: v, min: d.min, max: d.max });
     }
     for (const q of data.questions) review(q, !!res, res?.questions[q.id]);
-    show('[data-quiz-retry]', data.practice && res && Object.values(res.questions).some((r) => !r.correct));
+    if (EXTRAS) show('[data-quiz-retry]', data.practice && res && Object.values(res.questions).some((r) => !r.correct));
     // a shared result is marked as one, and offers no link of its own
     attr(result, 'data-shared', res && shared ? '' : null);
     show('[data-quiz-shared-note]', res && shared, result);
@@ -390,16 +401,16 @@ export function enhance(form) {
     if (!$('[data-quiz-missing]:not([hidden])')) show('[data-quiz-errors]', false);
     shared = false; // from here on, the reader's own answers
     if (scored) paint(null);
-    else if (q && fields[q.id].dataset.correct) review(q, false);
+    else if (EXTRAS && q && fields[q.id].dataset.correct) review(q, false);
     store({ answers: ans });
   });
   form.addEventListener('click', (ev) => {
     const b = ev.target.closest('button');
     if (b?.matches('[data-quiz-next]')) next();
     if (b?.matches('[data-quiz-prev]')) go(at - 1);
-    if (b?.matches('[data-quiz-check]')) check(data.questions.find((q) => q.id == b.dataset.quizCheck));
-    if (b?.matches('[data-quiz-retry]')) retry();
-    if (b?.matches('[data-quiz-hint]')) {
+    if (EXTRAS && b?.matches('[data-quiz-check]')) check(data.questions.find((q) => q.id == b.dataset.quizCheck));
+    if (EXTRAS && b?.matches('[data-quiz-retry]')) retry();
+    if (EXTRAS && b?.matches('[data-quiz-hint]')) {
       const open = b.getAttribute('aria-expanded') != 'true';
       b.setAttribute('aria-expanded', open);
       doc.getElementById(b.getAttribute('aria-controls')).hidden = !open;
@@ -419,10 +430,10 @@ export function enhance(form) {
         fromLink = false;
         win.history.replaceState(null, '', win.location.href.split('#')[0]);
       }
-      if (drawn) deal(fresh()), store({ answers: {} }); // a fresh start is a fresh draw (docs/quizzes.md)
+      if (EXTRAS && drawn) deal(fresh()), store({ answers: {} }); // a fresh start is a fresh draw (docs/quizzes.md)
       paint(null);
       data.questions.forEach((q) => mark(q, false));
-      $$('[data-quiz-hint]').forEach((h) => h.getAttribute('aria-expanded') == 'true' && h.click());
+      if (EXTRAS) $$('[data-quiz-hint]').forEach((h) => h.getAttribute('aria-expanded') == 'true' && h.click());
       show('[data-quiz-errors]', false);
       reviewing = false;
       go(0);
@@ -434,7 +445,7 @@ export function enhance(form) {
   const opened = data.share ? decodeShare({ ...data, questions: pool }, win.location.hash) : null;
   const refused = opened?.error && !(opened.error == 'other' && $$('form[data-quiz]', doc).some((f) => f.dataset.quiz == opened.id));
   if (opened?.answers) shared = fromLink = true, saved = null;
-  if (data.draw) {
+  if (EXTRAS && data.draw) {
     const d = opened?.drawn || saved?.drawn;
     const kept = Array.isArray(d) && d.length == data.draw && new Set(d).size == d.length && d.every((id) => ids.includes(id));
     deal(kept ? d : fresh());
@@ -456,7 +467,7 @@ export function enhance(form) {
   if (refused) for (const e of $$('[data-quiz-share-error]', result)) e.hidden = e.dataset.quizShareError != opened.error;
   form.noValidate = true;
   result.tabIndex = -1;
-  show('[data-quiz-actions],[data-quiz-hint],[data-quiz-check]', true);
+  show(EXTRAS ? '[data-quiz-actions],[data-quiz-hint],[data-quiz-check]' : '[data-quiz-actions]', true);
   $$('[data-quiz-submit]').forEach((b) => (b.disabled = false));
   layout();
   form.dataset.quizReady = '';
