@@ -547,27 +547,6 @@ mod tests {
     use crate::quiz::testing::*;
     use crate::quiz::*;
 
-    /// A knowledge quiz with these questions (YAML list items, indented by two).
-    fn knowledge(questions: &str) -> String {
-        format!("title: T\nmode: knowledge\nquestions:\n{questions}")
-    }
-
-    /// An assessment with two mean dimensions, three scale items each, these extra questions,
-    /// and outcomes covering everything.
-    fn assessment(extra_questions: &str) -> String {
-        let mut src = String::from(
-            "title: T\nmode: assessment\ndimensions:\n  - { id: closeness, aggregate: mean }\n  - { id: autonomy, aggregate: mean }\nquestions:\n",
-        );
-        for d in ["closeness", "autonomy"] {
-            for _ in 0..3 {
-                src += &format!("  - {{ type: scale, prompt: P, scale: agree5, dimension: {d} }}\n");
-            }
-        }
-        src += extra_questions;
-        src += "outcomes:\n  - { id: all, title: All, when: {} }\n";
-        src
-    }
-
     #[test]
     fn a_sound_quiz_has_defaults_filled_in() {
         let quiz = quiz(&knowledge(
@@ -925,24 +904,6 @@ mod teaching_tests {
     use crate::diagnostic::Severity;
     use crate::quiz::testing::*;
 
-    fn knowledge(questions: &str) -> String {
-        format!("title: T\nmode: knowledge\nquestions:\n{questions}")
-    }
-
-    /// Two mean dimensions with three scale items each, these extra questions, one outcome.
-    fn assessment(extra_questions: &str) -> String {
-        let mut src = String::from(
-            "title: T\nmode: assessment\ndimensions:\n  - { id: closeness, aggregate: mean }\n  - { id: autonomy, aggregate: mean }\nquestions:\n",
-        );
-        for d in ["closeness", "autonomy"] {
-            for _ in 0..3 {
-                src += &format!("  - {{ type: scale, prompt: P, scale: agree5, dimension: {d} }}\n");
-            }
-        }
-        src += extra_questions;
-        src += "outcomes:\n  - { id: all, title: All, when: {} }\n";
-        src
-    }
     #[test]
     fn remember_defaults_to_on_for_knowledge_and_off_for_assessments() {
         let k = quiz(&knowledge("  - { type: truefalse, prompt: P, answer: true }\n"));

@@ -347,10 +347,6 @@ mod tests {
         q
     }
 
-    fn knowledge(questions: &str) -> String {
-        format!("title: T\nmode: knowledge\nquestions:\n{questions}")
-    }
-
     const LONG: &str = "The long, careful and fully qualified answer";
 
     /// Every knowledge lint at once, as the author sees them.

@@ -102,6 +102,27 @@ pub(crate) mod testing {
         }
     }
 
+    /// A knowledge quiz with these questions (YAML list items, indented by two).
+    pub fn knowledge(questions: &str) -> String {
+        format!("title: T\nmode: knowledge\nquestions:\n{questions}")
+    }
+
+    /// An assessment with two mean dimensions (closeness, autonomy), three scale items each, these
+    /// extra questions, and one outcome that covers everything.
+    pub fn assessment(extra_questions: &str) -> String {
+        let mut src = String::from(
+            "title: T\nmode: assessment\ndimensions:\n  - { id: closeness, aggregate: mean }\n  - { id: autonomy, aggregate: mean }\nquestions:\n",
+        );
+        for d in ["closeness", "autonomy"] {
+            for _ in 0..3 {
+                src += &format!("  - {{ type: scale, prompt: P, scale: agree5, dimension: {d} }}\n");
+            }
+        }
+        src += extra_questions;
+        src += "outcomes:\n  - { id: all, title: All, when: {} }\n";
+        src
+    }
+
     /// The 1-based line of the first occurrence of `needle` in `src`.
     pub fn line_of(src: &str, needle: &str) -> usize {
         let at = src.find(needle).unwrap_or_else(|| panic!("{needle:?} is not in the source"));

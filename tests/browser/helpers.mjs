@@ -2,7 +2,7 @@
 // Debian's chromium with playwright-core, and record every request the pages make.
 import { spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { extname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,56 @@ export function buildSite(root = REPO) {
   }
   return { out, cleanup: () => rmSync(tmp, { recursive: true, force: true }) };
 }
+
+/**
+ * A site of quizzes made from the contract's fixtures: `quizzes` maps a page's slug to a file of
+ * src/quiz/fixtures/ (`{ draw: 'knowledge-draw.yaml' }` → /quizzes/draw/), linked from the home page.
+ * Returns { root, cleanup }.
+ */
+export function quizFixtureSite(title, quizzes) {
+  const root = mkdtempSync(join(tmpdir(), 'tandem-quizzes-'));
+  mkdirSync(join(root, 'content/quizzes'), { recursive: true });
+  writeFileSync(join(root, 'site.toml'), `title = "${title}"\nbase_url = "https://example.org"\n`);
+  const links = Object.keys(quizzes).map((slug) => `[${slug}](quizzes/${slug}.yaml)`);
+  writeFileSync(join(root, 'content/_index.md'), `---\ntitle: Home\n---\nThe quizzes: ${links.join(', ')}.\n`);
+  writeFileSync(join(root, 'content/quizzes/_index.md'), '---\ntitle: Quizzes\n---\n');
+  for (const [slug, file] of Object.entries(quizzes)) {
+    cpSync(join(REPO, 'src/quiz/fixtures', file), join(root, `content/quizzes/${slug}.yaml`));
+  }
+  return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+/**
+ * Builds each site root and serves it to one shared browser: { browser, sessions, outs } (a session
+ * and an output folder per root, in order) and close(), which ends them all and removes the builds.
+ */
+export async function openSites(...roots) {
+  const sites = [], sessions = [];
+  let browser;
+  const close = async () => {
+    for (const s of sessions) await s.close();
+    await browser?.close();
+    for (const site of sites) site.cleanup();
+  };
+  try {
+    for (const root of roots) sites.push(buildSite(root));
+    browser = await launch();
+    for (const site of sites) sessions.push(await session(site.out, { browser }));
+  } catch (e) {
+    await close();
+    throw e;
+  }
+  return { browser, sessions, outs: sites.map((site) => site.out), close };
+}
+
+/** The focused element, described: `radio colour=1`, `button [data-quiz-submit]`, `a [data-quiz-review]`, … */
+export const focused = (page) => page.evaluate(() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return 'body';
+  if (e.tagName === 'INPUT') return `${e.type} ${e.name}=${e.value}`;
+  const data = [...e.attributes].map((a) => a.name).find((n) => n.startsWith('data-quiz'));
+  return `${e.tagName.toLowerCase()}${data ? ` [${data}]` : ''}`;
+});
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8', '.css': 'text/css; charset=utf-8', '.js': 'text/javascript; charset=utf-8',

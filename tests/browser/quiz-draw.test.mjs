@@ -4,10 +4,7 @@
 // page contract: the drawn questions are shown and enabled, the others hidden and disabled.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { REPO, axe, buildSite, formatViolations, launch, session } from './helpers.mjs';
+import { axe, formatViolations, openSites, quizFixtureSite } from './helpers.mjs';
 import * as Q from './quiz-driver.mjs';
 
 const DRAW_PAGE = '/quizzes/draw/';
@@ -18,26 +15,17 @@ const TOP = 'form[data-quiz="top-when"]';
 const RIGHT = { boil: '100', legs: '8', sun: 'true', moon: 'false', planet: '1' };
 const POINTS = { boil: 1, legs: 2, sun: 1, moon: 1, planet: 1 };
 
-let site, browser, s, tmp;
+let opened, s, tmp;
 
 before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), 'tandem-draw-'));
-  mkdirSync(join(tmp, 'content/quizzes'), { recursive: true });
-  writeFileSync(join(tmp, 'site.toml'), 'title = "Draw"\nbase_url = "https://example.org"\n');
-  writeFileSync(join(tmp, 'content/_index.md'), '---\ntitle: Home\n---\nThe [draw](quizzes/draw.yaml) and the [outcomes](quizzes/top-when.yaml).\n');
-  writeFileSync(join(tmp, 'content/quizzes/_index.md'), '---\ntitle: Quizzes\n---\n');
-  cpSync(join(REPO, 'src/quiz/fixtures/knowledge-draw.yaml'), join(tmp, 'content/quizzes/draw.yaml'));
-  cpSync(join(REPO, 'src/quiz/fixtures/assessment-top-when.yaml'), join(tmp, 'content/quizzes/top-when.yaml'));
-  site = buildSite(tmp);
-  browser = await launch();
-  s = await session(site.out, { browser });
+  tmp = quizFixtureSite('Draw', { draw: 'knowledge-draw.yaml', 'top-when': 'assessment-top-when.yaml' });
+  opened = await openSites(tmp.root);
+  [s] = opened.sessions;
 });
 
 after(async () => {
-  await s?.close();
-  await browser?.close();
-  site?.cleanup();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await opened?.close();
+  tmp?.cleanup();
 });
 
 /** Each question's state: { qid: { hidden, disabled } }, in page order. */

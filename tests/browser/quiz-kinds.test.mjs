@@ -3,11 +3,9 @@
 // formulas, not from quiz.js), shown never in their right order, and axe-clean in light and dark.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
-import { REPO, VNU, axe, buildSite, formatViolations, launch, session } from './helpers.mjs';
+import { VNU, axe, formatViolations, openSites, quizFixtureSite } from './helpers.mjs';
 import * as Q from './quiz-driver.mjs';
 
 const PAGE = '/quizzes/new-kinds/';
@@ -25,25 +23,17 @@ const ANSWERS = {
 const EARNED = 5 / 6 + 1 + 2 / 3 + 0 + 1.5 + 1;
 const SCORE = (100 * EARNED) / 9;
 
-let site, browser, s, tmp;
+let opened, s, tmp;
 
 before(async () => {
-  tmp = mkdtempSync(join(tmpdir(), 'tandem-kinds-'));
-  mkdirSync(join(tmp, 'content/quizzes'), { recursive: true });
-  writeFileSync(join(tmp, 'site.toml'), 'title = "Kinds"\nbase_url = "https://example.org"\n');
-  writeFileSync(join(tmp, 'content/_index.md'), '---\ntitle: Home\n---\nThe [quiz](quizzes/new-kinds.yaml).\n');
-  writeFileSync(join(tmp, 'content/quizzes/_index.md'), '---\ntitle: Quizzes\n---\n');
-  cpSync(join(REPO, 'src/quiz/fixtures/knowledge-new-kinds.yaml'), join(tmp, 'content/quizzes/new-kinds.yaml'));
-  site = buildSite(tmp);
-  browser = await launch();
-  s = await session(site.out, { browser });
+  tmp = quizFixtureSite('Kinds', { 'new-kinds': 'knowledge-new-kinds.yaml' });
+  opened = await openSites(tmp.root);
+  [s] = opened.sessions;
 });
 
 after(async () => {
-  await s?.close();
-  await browser?.close();
-  site?.cleanup();
-  if (tmp) rmSync(tmp, { recursive: true, force: true });
+  await opened?.close();
+  tmp?.cleanup();
 });
 
 /** SPEC §3.1's credit for one answer, out of `q.points`. */
@@ -191,7 +181,7 @@ test('without JavaScript every item, answer and blank reads as a plain, labelled
 });
 
 test('the Nu HTML checker finds no errors on the page', () => {
-  const file = join(site.out, 'quizzes/new-kinds/index.html');
+  const file = join(opened.outs[0], 'quizzes/new-kinds/index.html');
   const r = spawnSync('java', ['-Xss4m', '-jar', VNU, '--errors-only', '--format', 'json', file], { encoding: 'utf8' });
   const messages = JSON.parse(r.stdout || r.stderr).messages;
   assert.deepEqual(messages.map((m) => `${m.lastLine}: ${m.message}`), []);

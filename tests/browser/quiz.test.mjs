@@ -8,7 +8,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FIXTURE_SITE, REPO, TANDEM_BIN, buildSite, htmlPages, launch, session } from './helpers.mjs';
+import { FIXTURE_SITE, REPO, TANDEM_BIN, focused, htmlPages, openSites, session } from './helpers.mjs';
 import * as Q from './quiz-driver.mjs';
 
 const K = 'form[data-quiz="fixture-knowledge"]';
@@ -29,32 +29,14 @@ const S_ANSWERS = { c1: 4, c2: 2, e1: 4, pick: 1, e2: 2, c3: 6 };
 // calm (4 + 4 + 1 + 6) / 4 = 3.75; energy 8 + 4 + 2 = 14 ≥ 9: lively
 const S_RESULT = { outcome: 'lively', score: null, dims: { calm: 3.75, energy: 14 } };
 
-let browser, fixture, flagship, fx, fl;
+let opened, browser, fx, fl;
 
 before(async () => {
-  fixture = buildSite(FIXTURE_SITE);
-  flagship = buildSite(REPO);
-  browser = await launch();
-  fx = await session(fixture.out, { browser });
-  fl = await session(flagship.out, { browser });
+  opened = await openSites(FIXTURE_SITE, REPO);
+  ({ browser, sessions: [fx, fl] } = opened);
 });
 
-after(async () => {
-  await fx?.close();
-  await fl?.close();
-  await browser?.close();
-  fixture?.cleanup();
-  flagship?.cleanup();
-});
-
-/** The element that has focus, described: `radio colour=1`, `button [data-quiz-submit]`, … */
-const focused = (page) => page.evaluate(() => {
-  const e = document.activeElement;
-  if (!e || e === document.body) return 'body';
-  if (e.tagName === 'INPUT') return `${e.type} ${e.name}=${e.value}`;
-  const data = [...e.attributes].map((a) => a.name).find((n) => n.startsWith('data-quiz'));
-  return `${e.tagName.toLowerCase()}${data ? ` [${data}]` : ''}`;
-});
+after(() => opened?.close());
 
 /** The focused element shows a focus indicator (an outline or a box shadow). */
 const assertFocusShown = async (page) => {
@@ -463,8 +445,8 @@ test('two quizzes on one guide work independently', async () => {
 });
 
 test('an alias page redirects to its guide (and the page walkers leave it out of axe)', async () => {
-  assert.ok(htmlPages(fixture.out, { aliases: true }).some((p) => p.url === '/old/two-quizzes/'));
-  assert.ok(!htmlPages(fixture.out).some((p) => p.url === '/old/two-quizzes/'));
+  assert.ok(htmlPages(opened.outs[0], { aliases: true }).some((p) => p.url === '/old/two-quizzes/'));
+  assert.ok(!htmlPages(opened.outs[0]).some((p) => p.url === '/old/two-quizzes/'));
   const page = await fx.open('/old/two-quizzes/');
   await page.waitForURL(`${fx.origin}${GUIDE}`);
   assert.equal(await page.locator('form[data-quiz]').count(), 2);
@@ -473,7 +455,7 @@ test('an alias page redirects to its guide (and the page walkers leave it out of
 
 /** The flagship site's pages with a quiz: its quiz pages and the guides that embed one. */
 function flagshipQuizPages() {
-  return htmlPages(flagship.out).filter((p) => /<form[^>]*\sdata-quiz="/.test(readFileSync(p.file, 'utf8')));
+  return htmlPages(opened.outs[1]).filter((p) => /<form[^>]*\sdata-quiz="/.test(readFileSync(p.file, 'utf8')));
 }
 
 test('flagship quizzes, on their pages and in guides: results match SPEC §3 for several answer sets', async (t) => {

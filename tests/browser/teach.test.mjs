@@ -4,10 +4,7 @@
 // device", and axe 0 in light and dark on each of these states.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { FIXTURE_SITE, REPO, axe, buildSite, formatViolations, launch, session } from './helpers.mjs';
+import { FIXTURE_SITE, REPO, axe, buildSite, focused, formatViolations, openSites, quizFixtureSite, session } from './helpers.mjs';
 import * as Q from './quiz-driver.mjs';
 
 const P = 'form[data-quiz="fixture-practice"]';
@@ -20,32 +17,14 @@ const GUIDE = '/guides/two-quizzes/';
 const K_ANSWERS = { colour: 1, primes: [0, 1, 2], boiling: false, drink: 'latte' };
 const K_RESULT = { outcome: 'again', score: 50, dims: { score: 50 } };
 
-let browser, fixture, flagship, fx, fl;
+let opened, browser, fx, fl;
 
 before(async () => {
-  fixture = buildSite(FIXTURE_SITE);
-  flagship = buildSite(REPO);
-  browser = await launch();
-  fx = await session(fixture.out, { browser });
-  fl = await session(flagship.out, { browser });
+  opened = await openSites(FIXTURE_SITE, REPO);
+  ({ browser, sessions: [fx, fl] } = opened);
 });
 
-after(async () => {
-  await fx?.close();
-  await fl?.close();
-  await browser?.close();
-  fixture?.cleanup();
-  flagship?.cleanup();
-});
-
-/** The focused element: `radio sky=0`, `button [data-quiz-check]`, `a [data-quiz-review]`, … */
-const focused = (page) => page.evaluate(() => {
-  const e = document.activeElement;
-  if (!e || e === document.body) return 'body';
-  if (e.tagName === 'INPUT') return `${e.type} ${e.name}=${e.value}`;
-  const data = [...e.attributes].map((a) => a.name).find((n) => n.startsWith('data-quiz'));
-  return `${e.tagName.toLowerCase()}${data ? ` [${data}]` : ''}`;
-});
+after(() => opened?.close());
 
 /** Presses Tab (or Shift+Tab) until the focused element is `what`. */
 async function tabTo(page, what, back = false) {
@@ -310,14 +289,9 @@ test('"Forget my answers on this device" removes them and keeps nothing more; ev
 });
 
 test('with draw, a share link re-opens the same draw and its result', async () => {
-  const tmp = mkdtempSync(join(tmpdir(), 'tandem-share-draw-'));
+  const tmp = quizFixtureSite('Draw', { draw: 'knowledge-draw.yaml' });
   try {
-    mkdirSync(join(tmp, 'content/quizzes'), { recursive: true });
-    writeFileSync(join(tmp, 'site.toml'), 'title = "Draw"\nbase_url = "https://example.org"\n');
-    writeFileSync(join(tmp, 'content/_index.md'), '---\ntitle: Home\n---\nThe [draw](quizzes/draw.yaml).\n');
-    writeFileSync(join(tmp, 'content/quizzes/_index.md'), '---\ntitle: Quizzes\n---\n');
-    cpSync(join(REPO, 'src/quiz/fixtures/knowledge-draw.yaml'), join(tmp, 'content/quizzes/draw.yaml'));
-    const site = buildSite(tmp);
+    const site = buildSite(tmp.root);
     const s = await session(site.out, { browser });
     try {
       const shownIds = (form) => form.locator('[data-question]').evaluateAll((fs) => fs.filter((f) => !f.hidden && !f.disabled).map((f) => f.dataset.question).sort());
@@ -346,6 +320,6 @@ test('with draw, a share link re-opens the same draw and its result', async () =
       site.cleanup();
     }
   } finally {
-    rmSync(tmp, { recursive: true, force: true });
+    tmp.cleanup();
   }
 });

@@ -311,10 +311,6 @@ mod tests {
     use crate::quiz::testing::*;
     use crate::quiz::{Answers, score};
 
-    fn knowledge(question: &str) -> String {
-        format!("title: T\nmode: knowledge\nquestions:\n{question}")
-    }
-
     #[test]
     fn blanks_are_checked() {
         let src = knowledge("  - { type: cloze, prompt: \"a ___ b ___\", blanks: [{ accept: [x] }] }\n");

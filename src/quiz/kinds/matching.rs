@@ -187,10 +187,6 @@ mod tests {
     use crate::quiz::testing::*;
     use crate::quiz::{Answers, score};
 
-    fn knowledge(question: &str) -> String {
-        format!("title: T\nmode: knowledge\nquestions:\n{question}")
-    }
-
     #[test]
     fn pairs_and_answers_are_checked() {
         find(&knowledge("  - { type: match, prompt: P }\n"), "the match question has no `pairs`");

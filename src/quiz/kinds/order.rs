@@ -150,10 +150,6 @@ mod tests {
     use crate::quiz::testing::*;
     use crate::quiz::{Answers, score};
 
-    fn knowledge(question: &str) -> String {
-        format!("title: T\nmode: knowledge\nquestions:\n{question}")
-    }
-
     #[test]
     fn items_are_checked() {
         let src = knowledge("  - { type: order, prompt: P }\n");
