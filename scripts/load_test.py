@@ -240,7 +240,6 @@ def main():
             if len(server.lines) != seen:
                 seen, quiet_since = len(server.lines), time.time()
 
-        served = server.files()
         out = work / "clean"
         run = subprocess.run([args.bin, "build", "--root", str(site), "--base-url", server.url, "--output", str(out)],
                              capture_output=True, text=True)
@@ -250,7 +249,15 @@ def main():
             str(p.relative_to(out)): p.read_bytes()
             for p in out.rglob("*") if p.is_file() and p.name != ".tandem-output"
         }
-        differ = sorted(p for p in expected.keys() | served.keys() if expected.get(p) != served.get(p))
+        # The server must settle on the clean build's site. Under heavy load its last rebuild can
+        # start after the quiet spell above, so look again for a while before calling it stale.
+        settle_by = time.time() + 30
+        while True:
+            served = server.files()
+            differ = sorted(p for p in expected.keys() | served.keys() if expected.get(p) != served.get(p))
+            if not differ or time.time() > settle_by:
+                break
+            time.sleep(0.5)
         if differ:
             failures.append(f"served != clean build for {len(differ)} files, e.g. {differ[:5]}")
 

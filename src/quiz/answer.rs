@@ -30,6 +30,18 @@ pub enum Answer {
     Unfit(serde_json::Value),
 }
 
+impl Answer {
+    /// The list answered, for the types that answer with one (multiple, order, match).
+    pub fn picks(&self) -> Option<&[f64]> {
+        match self {
+            Answer::Picks(picks) => Some(picks),
+            Answer::Flag(_) | Answer::Number(_) | Answer::Text(_) | Answer::Blanks(_) | Answer::Unfit(_) => {
+                None
+            }
+        }
+    }
+}
+
 /// What fills one cloze blank.
 #[derive(Debug, Clone, PartialEq, Deserialize, Serialize)]
 #[serde(untagged)]

@@ -125,17 +125,8 @@ impl Match {
 
     /// The answer picked for each left item, when every one has an index in range.
     pub(crate) fn read(&self, answer: &Answer) -> Option<Vec<usize>> {
-        match answer {
-            Answer::Picks(picks) if picks.len() == self.pairs.len() => {
-                picks.iter().map(|x| index(*x, self.answer_count())).collect()
-            }
-            Answer::Picks(_)
-            | Answer::Flag(_)
-            | Answer::Number(_)
-            | Answer::Text(_)
-            | Answer::Blanks(_)
-            | Answer::Unfit(_) => None,
-        }
+        let picks = answer.picks().filter(|picks| picks.len() == self.pairs.len())?;
+        picks.iter().map(|x| index(*x, self.answer_count())).collect()
     }
 
     pub(crate) fn earn(&self, picked: &[usize], points: f64) -> QuestionResult {

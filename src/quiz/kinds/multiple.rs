@@ -61,18 +61,11 @@ impl Multiple {
     /// The options picked, distinct and ascending (the order their points are added in), when
     /// every pick is an index in range and there is at least one.
     pub(crate) fn read(&self, answer: &Answer) -> Option<Vec<usize>> {
-        match answer {
-            Answer::Picks(picks) => {
-                let mut picked =
-                    picks.iter().map(|x| index(*x, self.options.len())).collect::<Option<Vec<_>>>()?;
-                picked.sort_unstable();
-                picked.dedup();
-                (!picked.is_empty()).then_some(picked)
-            }
-            Answer::Flag(_) | Answer::Number(_) | Answer::Text(_) | Answer::Blanks(_) | Answer::Unfit(_) => {
-                None
-            }
-        }
+        let mut picked =
+            answer.picks()?.iter().map(|x| index(*x, self.options.len())).collect::<Option<Vec<_>>>()?;
+        picked.sort_unstable();
+        picked.dedup();
+        (!picked.is_empty()).then_some(picked)
     }
 
     pub(crate) fn earn(&self, picked: &[usize], points: f64) -> QuestionResult {

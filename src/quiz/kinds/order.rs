@@ -85,22 +85,14 @@ impl Order {
     /// Each item's position (1-based), when every item has a distinct one of `1…n`.
     pub(crate) fn read(&self, answer: &Answer) -> Option<Vec<usize>> {
         let n = self.items.len();
-        match answer {
-            Answer::Picks(positions) if positions.len() == n => {
-                let positions: Vec<usize> = positions
-                    .iter()
-                    .map(|p| (p.fract() == 0.0 && *p >= 1.0 && *p <= n as f64).then_some(*p as usize))
-                    .collect::<Option<_>>()?;
-                let mut seen = vec![false; n + 1];
-                positions.iter().all(|&p| !std::mem::replace(&mut seen[p], true)).then_some(positions)
-            }
-            Answer::Picks(_)
-            | Answer::Flag(_)
-            | Answer::Number(_)
-            | Answer::Text(_)
-            | Answer::Blanks(_)
-            | Answer::Unfit(_) => None,
-        }
+        let positions: Vec<usize> = answer
+            .picks()
+            .filter(|positions| positions.len() == n)?
+            .iter()
+            .map(|p| (p.fract() == 0.0 && *p >= 1.0 && *p <= n as f64).then_some(*p as usize))
+            .collect::<Option<_>>()?;
+        let mut seen = vec![false; n + 1];
+        positions.iter().all(|&p| !std::mem::replace(&mut seen[p], true)).then_some(positions)
     }
 
     pub(crate) fn earn(&self, positions: &[usize], points: f64) -> QuestionResult {
