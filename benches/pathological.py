@@ -40,8 +40,10 @@ def cases():
         "list-page-5mb": {"content/a.md": "---\ntitle: A\n---\n" + "- item\n" * (5_000_000 // 7)},
         "list-page-20mb": {"content/a.md": "---\ntitle: A\n---\n" + "- item\n" * (20_000_000 // 7)},
         "list-page-50mb": {"content/a.md": "---\ntitle: A\n---\n" + "- item\n" * (50_000_000 // 7)},
+        "prose-page-1mb": {"content/a.md": "---\ntitle: A\n---\n" + ("word " * 15 + "\n\n") * (1_000_000 // 77)},
         "prose-page-5mb": {"content/a.md": "---\ntitle: A\n---\n" + ("word " * 15 + "\n\n") * (5_000_000 // 77)},
         "prose-page-20mb": {"content/a.md": "---\ntitle: A\n---\n" + ("word " * 15 + "\n\n") * (20_000_000 // 77)},
+        "prose-page-50mb": {"content/a.md": "---\ntitle: A\n---\n" + ("word " * 15 + "\n\n") * (50_000_000 // 77)},
         "sections-flat-2000": {f"content/s{i}/_index.md": f"---\ntitle: S{i}\n---\n" for i in range(2000)},
         "sections-tree-2000": {f"content/t{i // 50}/s{i}/_index.md": f"---\ntitle: S{i}\n---\n" for i in range(2000)},
     }

@@ -12,6 +12,7 @@
 //! at once: a 50 MB page of list items would otherwise hold gigabytes of them, once per step.
 
 mod callouts;
+mod chunks;
 mod code;
 mod headings;
 pub(crate) mod links;
@@ -19,10 +20,11 @@ mod literal_html;
 mod math;
 pub mod shortcodes;
 
-use std::cell::{RefCell, RefMut};
+use std::cell::{Cell, RefCell, RefMut};
 use std::collections::{HashSet, VecDeque};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::rc::Rc;
 
 use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
@@ -67,6 +69,9 @@ pub struct Rendered {
     /// The shortcodes the document calls, by name (a change to their template re-renders it).
     pub shortcodes: HashSet<String>,
     pub diagnostics: Vec<Diagnostic>,
+    /// How many pieces the document was parsed in (1: whole; see `chunks`), for tests and
+    /// benchmarks to tell which way it went.
+    pub pieces: usize,
 }
 
 /// How links, embeds and shortcodes in one document are resolved.
@@ -106,6 +111,8 @@ pub struct Pass<'a> {
     pub fragment: bool,
     /// Shared by the steps, which run interleaved: each borrows it for one statement at a time.
     pub out: RefCell<Rendered>,
+    /// Text longer than this is parsed in pieces ([`chunks::CHUNK_BYTES`] but in tests).
+    pub chunk_bytes: usize,
 }
 
 impl Pass<'_> {
@@ -169,13 +176,30 @@ fn run_pass(pass: &mut Pass, text: &str, depth: usize, inline: bool) -> String {
     let expanded = shortcodes::expand(text, pass, depth);
     let parse_text = expanded.as_deref().unwrap_or(text);
     let pass = &*pass;
-    let mut events: Events = Box::new(Parser::new_ext(parse_text, options(pass.config)).into_offset_iter());
+    let options = options(pass.config);
+    if let Some(plan) = chunks::Plan::new(parse_text, options, pass.chunk_bytes) {
+        // What the steps learn is undone if the pieces cannot be proven to equal the whole.
+        let before = pass.out.borrow().clone();
+        let failed = Rc::new(Cell::new(false));
+        let html = write_html(plan.events(failed.clone()), pass, text.len(), inline);
+        if !failed.get() {
+            pass.out().pieces = plan.len();
+            return html;
+        }
+        *pass.out() = before;
+    }
+    pass.out().pieces = 1;
+    write_html(Box::new(Parser::new_ext(parse_text, options).into_offset_iter()), pass, text.len(), inline)
+}
+
+/// The HTML of a document's events, through every step.
+fn write_html<'a>(mut events: Events<'a>, pass: &'a Pass<'a>, len: usize, inline: bool) -> String {
     for step in STEPS {
         if !pass.fragment || step.on_fragments() {
             events = step.run(events, pass);
         }
     }
-    let mut html = String::with_capacity(text.len() * 3 / 2);
+    let mut html = String::with_capacity(len * 3 / 2);
     let paragraph = |e: &Event| matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph));
     html::push_html(&mut html, events.map(|(e, _)| e).filter(|e| !(inline && paragraph(e))));
     html
@@ -201,8 +225,27 @@ fn rewrite_each<'a>(
 }
 
 pub fn render(doc: &Document, config: &MarkdownConfig, resolver: &dyn Resolver) -> Rendered {
-    let mut pass =
-        Pass { doc, config, resolver, expanded: Vec::new(), fragment: false, out: Default::default() };
+    render_in_pieces(doc, config, resolver, chunks::CHUNK_BYTES)
+}
+
+/// [`render`], with text longer than `chunk_bytes` parsed in pieces of about that size (tests
+/// force small pieces to compare them with a whole parse).
+#[doc(hidden)]
+pub fn render_in_pieces(
+    doc: &Document,
+    config: &MarkdownConfig,
+    resolver: &dyn Resolver,
+    chunk_bytes: usize,
+) -> Rendered {
+    let mut pass = Pass {
+        doc,
+        config,
+        resolver,
+        expanded: Vec::new(),
+        fragment: false,
+        out: Default::default(),
+        chunk_bytes,
+    };
     let html = run_pass(&mut pass, &doc.text[doc.body_start..], 0, false);
     let mut out = pass.out.into_inner();
     out.html = html;
@@ -258,8 +301,15 @@ pub fn render_fragment(
     resolver: &dyn Resolver,
 ) -> (String, Vec<Diagnostic>) {
     let doc = Document { path: from, text, body_start: 0 };
-    let mut pass =
-        Pass { doc: &doc, config, resolver, expanded: Vec::new(), fragment: true, out: Default::default() };
+    let mut pass = Pass {
+        doc: &doc,
+        config,
+        resolver,
+        expanded: Vec::new(),
+        fragment: true,
+        out: Default::default(),
+        chunk_bytes: chunks::CHUNK_BYTES,
+    };
     let html = run_pass(&mut pass, text, 0, inline);
     (html.trim_end().to_string(), pass.out.into_inner().diagnostics)
 }

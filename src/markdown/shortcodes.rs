@@ -176,19 +176,22 @@ pub(super) fn expand(text: &str, pass: &mut Pass, depth: usize) -> Option<String
 
 /// The bytes where shortcode syntax is text: code spans, code blocks and math.
 fn literal_ranges(text: &str, pass: &Pass) -> Vec<Range<usize>> {
-    Parser::new_ext(text, options(pass.config))
-        .into_offset_iter()
-        .filter(|(e, _)| {
-            matches!(
-                e,
-                Event::Code(_)
-                    | Event::Start(Tag::CodeBlock(_))
-                    | Event::InlineMath(_)
-                    | Event::DisplayMath(_)
-            )
-        })
-        .map(|(_, r)| r)
-        .collect()
+    let literal = |(e, r): Spanned| {
+        matches!(
+            e,
+            Event::Code(_) | Event::Start(Tag::CodeBlock(_)) | Event::InlineMath(_) | Event::DisplayMath(_)
+        )
+        .then_some(r)
+    };
+    let options = options(pass.config);
+    if let Some(plan) = super::chunks::Plan::new(text, options, pass.chunk_bytes) {
+        let failed = std::rc::Rc::new(std::cell::Cell::new(false));
+        let ranges = plan.events(failed.clone()).filter_map(literal).collect();
+        if !failed.get() {
+            return ranges;
+        }
+    }
+    Parser::new_ext(text, options).into_offset_iter().filter_map(literal).collect()
 }
 
 fn alone_on_line(text: &str, start: usize, end: usize) -> bool {
@@ -445,6 +448,7 @@ fn render_body(text: &str, range: &Range<usize>, block: bool, pass: &mut Pass, d
         expanded: Vec::new(),
         fragment: true,
         out: Default::default(),
+        chunk_bytes: pass.chunk_bytes,
     };
     let html = run_pass(&mut inner, &text[range.clone()], depth + 1, !block);
     let Rendered { links, shortcodes, diagnostics, .. } = inner.out.into_inner();
