@@ -130,7 +130,12 @@ impl Content {
                 }
                 Ok(e) if e.file_type().is_file() && !is_hidden(e.path()) => files.push(e.into_path()),
                 Ok(_) => {}
-                Err(e) => diagnostics.push(Diagnostic::error(CONTENT_DIR, format!("cannot read: {e}"))),
+                // The error's own text repeats its path in full: the path is shown once, shortened.
+                Err(e) => {
+                    let path = e.path().map_or(Path::new(CONTENT_DIR), |p| p.strip_prefix(root).unwrap_or(p));
+                    let reason = e.io_error().map_or_else(|| e.to_string(), ToString::to_string);
+                    diagnostics.push(Diagnostic::error(path, format!("cannot read: {reason}")));
+                }
             }
         }
 

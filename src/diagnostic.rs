@@ -109,8 +109,8 @@ impl Diagnostic {
     /// `file:line:col`, or just the file when there is no location.
     pub fn position(&self) -> String {
         match &self.location {
-            Some(loc) => format!("{}:{}:{}", self.file.display(), loc.line, loc.column),
-            None => self.file.display().to_string(),
+            Some(loc) => format!("{}:{}:{}", shown_path(&self.file), loc.line, loc.column),
+            None => shown_path(&self.file),
         }
     }
 
@@ -120,7 +120,7 @@ impl Diagnostic {
             Severity::Error => Level::ERROR,
             Severity::Warning => Level::WARNING,
         };
-        let path = self.file.display().to_string();
+        let path = shown_path(&self.file);
         let mut report = Vec::new();
         match &self.location {
             Some(loc) => {
@@ -152,6 +152,22 @@ impl Diagnostic {
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
         renderer.render(&report).to_string()
     }
+}
+
+/// Paths longer than this are shown shortened: a folder chain thousands deep is past the OS's
+/// limit, and each of its errors printed a 4 KB path that said less than its two ends.
+const LONGEST_SHOWN_PATH: usize = 160;
+
+/// A path as a message shows it: whole, or when it is long, its first two and last three parts
+/// around `…`, with how deep it is (`content/a/…/a/b/_index.md, 2101 folders deep`).
+pub fn shown_path(path: &std::path::Path) -> String {
+    let whole = path.display().to_string();
+    let parts: Vec<_> = path.components().map(|c| c.as_os_str().to_string_lossy()).collect();
+    if whole.chars().count() <= LONGEST_SHOWN_PATH || parts.len() <= 5 {
+        return whole;
+    }
+    let folders = parts.len() - 1;
+    format!("{}/…/{}, {folders} folders deep", parts[..2].join("/"), parts[parts.len() - 3..].join("/"))
 }
 
 impl fmt::Display for Diagnostic {

@@ -225,3 +225,31 @@ fn a_deep_breadcrumb_trail_keeps_its_ends_and_says_how_many_it_leaves_out() {
         "{section}"
     );
 }
+
+#[test]
+fn paths_past_the_os_limit_are_errors_with_their_ends_shown_not_4_kb_each() {
+    // A chain of sections whose paths grow past PATH_MAX (4,096 bytes): made with bash's `cd`, as
+    // create_dir_all (and dash's `cd`) cannot reach that deep, and with long names, so that 200
+    // levels do it.
+    let f = Fixture::new();
+    let name = "a-folder-of-the-chain";
+    let script = format!(
+        "cd content && for i in $(seq 200); do mkdir {name} && cd {name} && printf -- '---\\ntitle: S%s\\n---\\n' $i > _index.md || exit 1; done"
+    );
+    let made =
+        std::process::Command::new("bash").arg("-c").arg(script).current_dir(f.path("")).output().unwrap();
+    assert!(made.status.success(), "{}", String::from_utf8_lossy(&made.stderr));
+    let run = f.build();
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("File name too long"), "{}", run.stderr);
+    let errors = run.stderr.matches("error:").count();
+    assert!(errors >= 2, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(&format!("content/{name}/…/{name}/{name}/"))
+            && run.stderr.contains(" folders deep"),
+        "{}",
+        run.stderr
+    );
+    let longest = run.stderr.lines().map(str::len).max().unwrap();
+    assert!(longest < 200, "a line of {longest} bytes in:\n{}", run.stderr);
+}
