@@ -10,6 +10,8 @@
 //! events through all of them one at a time. A step holds only what it must (the highlighter
 //! one fenced block, the heading step one heading), so a page's events are never all in memory
 //! at once: a 50 MB page of list items would otherwise hold gigabytes of them, once per step.
+//! Nor is pulldown-cmark's block tree of a big page: past 256 KB a document is parsed in pieces
+//! whose events are stitched into the stream a whole parse gives (`chunks`).
 
 mod callouts;
 mod chunks;
