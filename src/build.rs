@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::content::Content;
 use crate::diagnostic::{Diagnostic, Report};
-use crate::render::{self, Output, Rendering, Site, Templates};
+use crate::render::{self, Afterwards, Output, Rendering, Site, Templates};
 use crate::theme::Layers;
 
 /// Proves that tandem made a folder, so it may replace it.
@@ -94,13 +94,20 @@ pub fn load(opts: &Options) -> (Option<Loaded>, Report) {
 }
 
 /// Renders a loaded site into `out`, adding every problem to `report`. What rendering learned is
-/// returned for the dev server, which re-renders single pages with it.
-pub fn render_into(root: &Path, loaded: &mut Loaded, out: &dyn Output, report: &mut Report) -> Rendering {
+/// returned for the dev server, which re-renders single pages with it (`afterwards` says whether
+/// it will).
+pub fn render_into(
+    root: &Path,
+    loaded: &mut Loaded,
+    out: &dyn Output,
+    report: &mut Report,
+    afterwards: Afterwards,
+) -> Rendering {
     let site = Site { root, config: &loaded.config, content: &loaded.content };
     loaded.templates.set_global("config", &site.config);
     loaded.templates.set_global("base_path", site.config.base_path());
     loaded.templates.set_global("nav", &render::nav_tree(&site));
-    let rendering = render::render_site(&site, &loaded.templates, out);
+    let rendering = render::render_site(&site, &loaded.templates, out, afterwards);
     report.extend(rendering.diagnostics());
     rendering
 }
@@ -109,7 +116,7 @@ pub fn render_into(root: &Path, loaded: &mut Loaded, out: &dyn Output, report: &
 pub fn check(opts: &Options) -> Report {
     let (loaded, mut report) = load(opts);
     if let Some(mut loaded) = loaded {
-        render_into(&opts.root, &mut loaded, &render::Discard, &mut report);
+        render_into(&opts.root, &mut loaded, &render::Discard, &mut report, Afterwards::ReadsProblems);
     }
     report.sorted()
 }
@@ -119,7 +126,8 @@ pub fn check(opts: &Options) -> Report {
 pub fn check_coverage(opts: &Options) -> (Report, Option<render::Coverage>) {
     let (loaded, mut report) = load(opts);
     let coverage = loaded.map(|mut loaded| {
-        let rendering = render_into(&opts.root, &mut loaded, &render::Discard, &mut report);
+        let rendering =
+            render_into(&opts.root, &mut loaded, &render::Discard, &mut report, Afterwards::KeepsEverything);
         let site = render::Site { root: &opts.root, config: &loaded.config, content: &loaded.content };
         rendering.coverage(&site)
     });
@@ -142,7 +150,7 @@ pub fn build(opts: &Options) -> Result<(Summary, Report), Report> {
             return Err(report.sorted());
         }
     };
-    render_into(&opts.root, &mut loaded, &target, &mut report);
+    render_into(&opts.root, &mut loaded, &target, &mut report, Afterwards::ReadsProblems);
     if report.has_errors() {
         target.discard();
         return Err(report.sorted());

@@ -3,6 +3,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
+use std::sync::{Arc, Mutex, PoisonError};
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -45,7 +46,43 @@ pub struct FrontMatter {
 pub struct SourceFile {
     /// Relative to the site root, e.g. `content/guides/boundaries.md`; used in messages.
     pub path: PathBuf,
-    pub text: String,
+    text: SourceText,
+}
+
+impl SourceFile {
+    pub fn new(path: PathBuf, text: String) -> SourceFile {
+        SourceFile { path, text: SourceText(Mutex::new(Arc::from(text))) }
+    }
+
+    /// The whole text; empty once [`SourceFile::release_text`] was called.
+    pub fn text(&self) -> Arc<str> {
+        Arc::clone(&self.text.0.lock().unwrap_or_else(PoisonError::into_inner))
+    }
+
+    /// Lets go of the text. `tandem build` calls it for each document once its page is rendered,
+    /// since nothing after that reads it (the check of links to anchors quotes the lines it kept,
+    /// see `render::rendering`): at 100,000 pages the sources weigh ~0.5 GB, and they were held
+    /// while every other page was rendered and the search index built.
+    pub fn release_text(&self) {
+        *self.text.0.lock().unwrap_or_else(PoisonError::into_inner) = Arc::from("");
+    }
+}
+
+/// Behind a lock so that [`SourceFile::release_text`] works on a shared site, which rendering
+/// reads from every thread; each document's text is read and released by one thread only.
+struct SourceText(Mutex<Arc<str>>);
+
+impl Clone for SourceText {
+    fn clone(&self) -> SourceText {
+        SourceText(Mutex::new(Arc::clone(&self.0.lock().unwrap_or_else(PoisonError::into_inner))))
+    }
+}
+
+impl std::fmt::Debug for SourceText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let text = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        f.debug_tuple("SourceText").field(&&**text).finish()
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -523,10 +560,10 @@ fn read_and_parse(abs: &Path, rel: PathBuf, kind: FileKind) -> Result<ParseResul
         Some(rest) => rest.to_string(),
         None => text,
     };
-    let source = SourceFile { path: rel, text };
+    let source = SourceFile::new(rel, text);
     match kind {
         FileKind::Quiz => {
-            let (quiz, diagnostics) = quiz::parse(&source.path, &source.text);
+            let (quiz, diagnostics) = quiz::parse(&source.path, &source.text());
             let errors = diagnostics.iter().any(Diagnostic::is_error);
             let page = quiz.filter(|_| !errors).map(|quiz| {
                 let meta = FrontMatter {
@@ -566,12 +603,13 @@ fn read_and_parse(abs: &Path, rel: PathBuf, kind: FileKind) -> Result<ParseResul
 
 /// Splits `---\nYAML\n---\n` from the top of a Markdown file and parses it.
 pub fn parse_front_matter(source: &SourceFile) -> Result<(FrontMatter, usize), Diagnostic> {
-    let text = source.text.strip_prefix('\u{feff}').unwrap_or(&source.text);
-    let bom = source.text.len() - text.len();
+    let whole = source.text();
+    let text = whole.strip_prefix('\u{feff}').unwrap_or(&whole);
+    let bom = whole.len() - text.len();
     let first_line_end = text.find('\n').map_or(text.len(), |i| i + 1);
     if text[..first_line_end].trim_end() != "---" {
         return Err(Diagnostic::error(&source.path, "this page has no front matter")
-            .at_offset(&source.text, bom, first_line_end.saturating_sub(1))
+            .at_offset(&whole, bom, first_line_end.saturating_sub(1))
             .with_hint(
                 "start the file with a `---` line, then `title: Your title`, then another `---` line",
             ));
@@ -588,13 +626,13 @@ pub fn parse_front_matter(source: &SourceFile) -> Result<(FrontMatter, usize), D
     }
     let Some((yaml_end, body_start)) = yaml_end else {
         return Err(Diagnostic::error(&source.path, "the front matter is never closed")
-            .at_offset(&source.text, bom, 3)
+            .at_offset(&whole, bom, 3)
             .with_hint("add a line with just `---` after the front matter"));
     };
     let yaml = &text[yaml_start..yaml_end];
     let at = |line: usize, column: usize| {
-        let line_offset = source.text[..bom + yaml_start].matches('\n').count();
-        Location::at_line_col(&source.text, line + line_offset, column, 1)
+        let line_offset = whole[..bom + yaml_start].matches('\n').count();
+        Location::at_line_col(&whole, line + line_offset, column, 1)
     };
     if yaml.trim().is_empty() {
         return Err(Diagnostic::error(&source.path, "the front matter is empty")
@@ -603,7 +641,7 @@ pub fn parse_front_matter(source: &SourceFile) -> Result<(FrontMatter, usize), D
     }
     if let Err(deep) = crate::nesting::check_yaml(yaml) {
         return Err(Diagnostic::error(&source.path, crate::nesting::TooDeep::message("the front matter"))
-            .at_offset(&source.text, bom + yaml_start + deep.offset, 1)
+            .at_offset(&whole, bom + yaml_start + deep.offset, 1)
             .with_hint(crate::nesting::TooDeep::HINT));
     }
     let meta: FrontMatter = yaml_serde::from_str(yaml).map_err(|e| {
@@ -648,8 +686,9 @@ pub fn front_matter_error(source: &SourceFile, key: &str, message: impl Into<Str
         "aliases" => "remove the alias or point it elsewhere",
         _ => "fix the value in the front matter",
     };
-    match source.text.find(&needle) {
-        Some(i) => d.at_offset(&source.text, i + 1, key.len()),
+    let text = source.text();
+    match text.find(&needle) {
+        Some(i) => d.at_offset(&text, i + 1, key.len()),
         None => d,
     }
     .with_hint(hint)
@@ -722,7 +761,7 @@ mod tests {
     use super::*;
 
     fn src(text: &str) -> SourceFile {
-        SourceFile { path: "content/a.md".into(), text: text.into() }
+        SourceFile::new("content/a.md".into(), text.into())
     }
 
     #[test]
@@ -730,7 +769,7 @@ mod tests {
         let s = src("---\ntitle: Hi\nweight: 3\ntags: [a]\n---\nBody\n");
         let (m, start) = parse_front_matter(&s).unwrap();
         assert_eq!((m.title.as_str(), m.weight), ("Hi", 3));
-        assert_eq!(&s.text[start..], "Body\n");
+        assert_eq!(&s.text()[start..], "Body\n");
     }
 
     #[test]

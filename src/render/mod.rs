@@ -23,7 +23,7 @@ use serde::Serialize;
 use tera::Context;
 
 use self::pages::tag_link;
-pub use self::rendering::{Rendering, render_site};
+pub use self::rendering::{Afterwards, Rendering, render_site};
 pub use self::templates::Templates;
 pub use self::tested::Coverage;
 use crate::config::Config;

@@ -93,7 +93,7 @@ fn render_quiz(
         link_problems.borrow_mut().extend(
             found
                 .into_iter()
-                .map(|d| Diagnostic { location: None, ..d }.at_offset(&page.source.text, offset, len)),
+                .map(|d| Diagnostic { location: None, ..d }.at_offset(&page.source.text(), offset, len)),
         );
         html
     };
@@ -119,7 +119,7 @@ fn render_quiz(
         if link(target).is_none() {
             problems.push(
                 Diagnostic::error(&page.source.path, format!("link to a missing file: {target}"))
-                    .at_offset(&page.source.text, offset, target.len())
+                    .at_offset(&page.source.text(), offset, target.len())
                     .with_hint("outcome links are relative to the quiz file, e.g. ../guides/boundaries.md"),
             );
         }

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -9,8 +10,8 @@ use super::pages::{SectionNavs, render_page, render_section, render_section_navs
 use super::quizzes::{Quizzes, render_quizzes};
 use super::{Output, Site, SiteResolver, Templates, site_files};
 use crate::content::{DocId, PageId, PageKind, SourceFile};
-use crate::diagnostic::Diagnostic;
-use crate::markdown::{self, Document, Rendered};
+use crate::diagnostic::{Diagnostic, Location};
+use crate::markdown::{self, Document, LinkRef, Rendered};
 use crate::search;
 
 /// What rendering learned about every document, kept after the files are written.
@@ -45,11 +46,26 @@ pub struct Rendering {
     search_behind: Option<(usize, search::Page)>,
 }
 
+/// What the caller of [`render_site`] does with the [`Rendering`] once every file is written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Afterwards {
+    /// Reads its problems, nothing more (`tandem build`, `tandem check`). Each document's source
+    /// text, table of contents, shortcode names and links without an anchor are let go of as soon
+    /// as its page is rendered: held until the end, at 100,000 pages they were ~0.6 GB of the
+    /// build's peak while the other pages were rendered and the search index built.
+    ReadsProblems,
+    /// Re-renders pages after edits (`tandem serve`) or counts tested sections (`check
+    /// --coverage`): everything is kept.
+    KeepsEverything,
+}
+
 /// One page or section, rendered.
 #[derive(Default)]
 struct DocState {
     /// Its Markdown (`None` for quizzes and for folders without `_index.md`).
     md: Option<Rendered>,
+    /// The source lines of its links to anchors, which the check of those links quotes.
+    link_lines: LinkLines,
     /// Its links to anchors that the target does not have.
     link_problems: Vec<Diagnostic>,
     /// Why its template failed.
@@ -57,7 +73,12 @@ struct DocState {
 }
 
 /// Renders every output file of the site into `out`.
-pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rendering {
+pub fn render_site(
+    site: &Site,
+    templates: &Templates,
+    out: &dyn Output,
+    afterwards: Afterwards,
+) -> Rendering {
     let content = site.content;
     // Quizzes first: guides embed their HTML.
     let Quizzes { html: quiz_html, pages: quiz_pages, search: quiz_search, problems: quiz_problems } =
@@ -79,13 +100,24 @@ pub fn render_site(site: &Site, templates: &Templates, out: &dyn Output) -> Rend
     };
     let render = |doc| {
         let mut md = render_markdown(site, templates, parts.quiz_html, doc);
+        let link_lines = LinkLines::of(site, doc, md.as_ref());
         let template_error = parts.render_template(site, templates, doc, md.as_ref(), out).err();
         let search = parts.search_page(site, doc, md.as_ref());
         if let Some(md) = &mut md {
             // Nothing reads it again: a one-page edit renders that page's Markdown anew.
             md.html = String::new();
+            if afterwards == Afterwards::ReadsProblems {
+                md.toc = Vec::new();
+                md.shortcodes = Default::default();
+                md.links.retain(|link| !link.anchor.is_empty());
+            }
         }
-        (DocState { md, template_error, ..DocState::default() }, search)
+        if afterwards == Afterwards::ReadsProblems
+            && let Some(src) = doc_source(site, doc)
+        {
+            src.release_text();
+        }
+        (DocState { md, link_lines, template_error, ..DocState::default() }, search)
     };
     let (pages, mut search_pages): (Vec<DocState>, Vec<search::Page>) =
         (0..content.pages.len()).into_par_iter().map(|id| render(DocId::Page(id))).unzip();
@@ -201,7 +233,9 @@ impl Rendering {
                 from.retain(|&d| d != doc);
             }
         }
-        self.doc_mut(doc).md = render_markdown(site, templates, &self.quiz_html, doc);
+        let md = render_markdown(site, templates, &self.quiz_html, doc);
+        self.doc_mut(doc).link_lines = LinkLines::of(site, doc, md.as_ref());
+        self.doc_mut(doc).md = md;
         for target in self.anchor_targets(doc) {
             let from = index.entry(target).or_default();
             if !from.contains(&doc) {
@@ -261,13 +295,20 @@ impl Rendering {
     /// Which h2 and h3 sections of each guide the site's quiz questions test (`check --coverage`).
     pub fn coverage(&self, site: &Site) -> super::tested::Coverage {
         let tested = super::tested::tested_sections(site);
-        let guides = site.content.pages.iter().enumerate().filter_map(|(id, p)| match p.kind {
-            PageKind::Guide { .. } => {
-                let toc = self.pages[id].md.as_ref().map_or(&[][..], |md| md.toc.as_slice());
-                Some((p.source.path.clone(), p.source.text.as_str(), toc))
-            }
-            PageKind::Quiz(_) => None,
-        });
+        let guides: Vec<(PathBuf, Arc<str>, &[markdown::TocEntry])> = site
+            .content
+            .pages
+            .iter()
+            .enumerate()
+            .filter_map(|(id, p)| match p.kind {
+                PageKind::Guide { .. } => {
+                    let toc = self.pages[id].md.as_ref().map_or(&[][..], |md| md.toc.as_slice());
+                    Some((p.source.path.clone(), p.source.text(), toc))
+                }
+                PageKind::Quiz(_) => None,
+            })
+            .collect();
+        let guides = guides.iter().map(|(path, text, toc)| (path.clone(), &**text, *toc));
         super::tested::Coverage::new(guides, &tested)
     }
 
@@ -318,24 +359,85 @@ impl Rendering {
 
     /// The links of `doc` to an anchor that their target page does not have.
     fn check_anchor_links(&self, site: &Site, doc: DocId) -> Vec<Diagnostic> {
-        let (Some(md), Some(src)) = (&self.doc(doc).md, doc_source(site, doc)) else { return Vec::new() };
+        let state = self.doc(doc);
+        let (Some(md), Some(src)) = (&state.md, doc_source(site, doc)) else { return Vec::new() };
         let mut problems = Vec::new();
         for link in md.links.iter().filter(|l| !l.anchor.is_empty()) {
             let target = self.doc_by_source.get(&link.target).and_then(|&t| self.doc(t).md.as_ref());
             if let Some(target) = target
                 && !target.anchors.contains(&link.anchor)
             {
-                problems.push(
-                    Diagnostic::error(
-                        &src.path,
-                        format!("{} has no heading `#{}`", link.target.display(), link.anchor),
-                    )
-                    .at_offset(&src.text, link.offset, link.len)
-                    .with_hint(markdown::hint_for_anchor(&link.anchor, &target.anchors)),
+                let problem = Diagnostic::error(
+                    &src.path,
+                    format!("{} has no heading `#{}`", link.target.display(), link.anchor),
                 );
+                let problem = match state.link_lines.location(link.offset, link.len) {
+                    Some(at) => problem.at(at),
+                    None => problem,
+                };
+                problems.push(problem.with_hint(markdown::hint_for_anchor(&link.anchor, &target.anchors)));
             }
         }
         problems
+    }
+}
+
+/// The source lines that hold a document's links to anchors, each line once: what the check of
+/// those links quotes when one is broken. That check runs once every document is rendered, and by
+/// then `tandem build` has let go of the sources ([`SourceFile::release_text`]).
+#[derive(Default)]
+struct LinkLines(Vec<LinkLine>);
+
+struct LinkLine {
+    /// Where the line starts in its file.
+    start: usize,
+    /// Counted from 1.
+    number: usize,
+    /// Without its line break.
+    text: Box<str>,
+}
+
+impl LinkLines {
+    fn of(site: &Site, doc: DocId, md: Option<&Rendered>) -> LinkLines {
+        match (doc_source(site, doc), md) {
+            (Some(src), Some(md)) => LinkLines::new(&src.text(), &md.links),
+            _ => LinkLines::default(),
+        }
+    }
+
+    fn new(text: &str, links: &[LinkRef]) -> LinkLines {
+        let mut offsets: Vec<usize> = links
+            .iter()
+            .filter(|l| !l.anchor.is_empty())
+            .map(|l| {
+                let mut at = l.offset.min(text.len());
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                at
+            })
+            .collect();
+        offsets.sort_unstable();
+        let mut lines: Vec<LinkLine> = Vec::new();
+        let (mut counted_to, mut number) = (0, 1);
+        for at in offsets {
+            if lines.last().is_some_and(|line| at <= line.start + line.text.len()) {
+                continue;
+            }
+            let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+            number += text[counted_to..start].matches('\n').count();
+            counted_to = start;
+            let end = text[at..].find('\n').map_or(text.len(), |i| at + i);
+            lines.push(LinkLine { start, number, text: text[start..end].into() });
+        }
+        LinkLines(lines)
+    }
+
+    /// What [`Location::at_offset`] says of the whole text, for the offset of one of the links.
+    fn location(&self, offset: usize, len: usize) -> Option<Location> {
+        let line = &self.0[self.0.partition_point(|line| line.start <= offset).checked_sub(1)?];
+        let at_line = Location::at_offset(&line.text, offset - line.start, len);
+        Some(Location { line: line.number, ..at_line })
     }
 }
 
@@ -369,8 +471,46 @@ pub(super) fn render_markdown(
     };
     let resolver = SiteResolver { site, templates, quizzes: quiz_html, embeds: Default::default() };
     Some(markdown::render(
-        &Document { path: &src.path, text: &src.text, body_start },
+        &Document { path: &src.path, text: &src.text(), body_start },
         &site.config.markdown,
         &resolver,
     ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn link(offset: usize, anchor: &str) -> LinkRef {
+        LinkRef { target: "content/x.md".into(), anchor: anchor.into(), offset, len: 5 }
+    }
+
+    #[test]
+    fn link_lines_quote_as_the_whole_text_would() {
+        let text = "first line\r\nsé [a](x.md#b) and [c](x.md#d)\n\n  [e](x.md#f)\nlast [g](x.md#h)";
+        let offsets: Vec<usize> = (0..=text.len() + 3).collect();
+        let links: Vec<LinkRef> = offsets.iter().map(|&at| link(at, "b")).collect();
+        let lines = LinkLines::new(text, &links);
+        for &at in &offsets {
+            for len in [0, 1, 5, 80] {
+                assert_eq!(
+                    lines.location(at, len),
+                    Some(Location::at_offset(text, at, len)),
+                    "offset {at}, length {len}"
+                );
+            }
+        }
+        assert_eq!(lines.0.len(), 5, "each line once");
+    }
+
+    #[test]
+    fn link_lines_keep_only_the_lines_of_links_to_anchors() {
+        let text = "one [a](x.md)\ntwo [b](x.md#b)\nthree\nfour [d](x.md#d) [e](x.md#e)\n";
+        let at = |needle: &str| text.find(needle).unwrap();
+        let links = [link(at("[a]"), ""), link(at("[e]"), "e"), link(at("[b]"), "b"), link(at("[d]"), "d")];
+        let lines = LinkLines::new(text, &links);
+        let kept: Vec<(usize, &str)> = lines.0.iter().map(|l| (l.number, &*l.text)).collect();
+        assert_eq!(kept, [(2, "two [b](x.md#b)"), (4, "four [d](x.md#d) [e](x.md#e)")]);
+        assert_eq!(lines.location(at("[e]"), 3), Some(Location::at_offset(text, at("[e]"), 3)));
+    }
 }

@@ -99,7 +99,7 @@ pub(crate) fn check(
     link: &SectionLink,
     headings: &HashMap<PathBuf, Vec<TocEntry>>,
 ) -> Result<(String, String), Diagnostic> {
-    let at = |d: Diagnostic| d.at_offset(&page.source.text, link.offset, link.len.max(1));
+    let at = |d: Diagnostic| d.at_offset(&page.source.text(), link.offset, link.len.max(1));
     let tested = resolve(site, &page.source.path, link)
         .map_err(|(message, hint)| at(Diagnostic::error(&page.source.path, message).with_hint(hint)))?;
     let toc = headings.get(&tested.source).map_or(&[][..], Vec::as_slice);

@@ -23,7 +23,7 @@ use crate::build::{self, Loaded};
 use crate::config::CONFIG_FILE;
 use crate::content::{self, CONTENT_DIR, DocId};
 use crate::diagnostic::{Diagnostic, Report};
-use crate::render::{self, Output, Rendering, Site};
+use crate::render::{self, Afterwards, Output, Rendering, Site};
 use crate::theme::Origin;
 
 /// The folders under the site root whose files go into a build (with `site.toml`).
@@ -116,7 +116,13 @@ impl Model {
         match loaded {
             Some(mut loaded) => {
                 let out = MemoryOutput::default();
-                let rendering = build::render_into(&self.opts.root, &mut loaded, &out, &mut report);
+                let rendering = build::render_into(
+                    &self.opts.root,
+                    &mut loaded,
+                    &out,
+                    &mut report,
+                    Afterwards::KeepsEverything,
+                );
                 let (files, overwritten) = out.into_parts();
                 self.raw = files.raw_paths();
                 self.files = Arc::new(files);
