@@ -20,6 +20,7 @@ mod headings;
 pub(crate) mod links;
 mod literal_html;
 mod math;
+mod search_text;
 pub mod shortcodes;
 
 use std::cell::{Cell, RefCell, RefMut};
@@ -34,6 +35,7 @@ use serde::Serialize;
 pub use self::callouts::KINDS as CALLOUT_KINDS;
 pub use self::code::highlight_css;
 pub use self::headings::slugify;
+use self::search_text::SearchText;
 pub use self::shortcodes::{ShortcodeCall, ShortcodeError, ShortcodeValue};
 use crate::config::MarkdownConfig;
 use crate::diagnostic::Diagnostic;
@@ -74,6 +76,9 @@ pub struct Rendered {
     /// How many pieces the document was parsed in (1: whole; see `chunks`), for tests and
     /// benchmarks to tell which way it went.
     pub pieces: usize,
+    /// The page's text for the search index, split at its headings, collected as its HTML was
+    /// written (whoever indexes it takes it).
+    pub search_text: Vec<crate::search::Section>,
 }
 
 /// How links, embeds and shortcodes in one document are resolved.
@@ -174,7 +179,14 @@ fn options(config: &MarkdownConfig) -> Options {
 
 /// Runs the whole pass over `text` (the document's body, or a snippet in it).
 /// With `inline`, paragraphs are dropped (a snippet shown inside a label or a sentence).
-fn run_pass(pass: &mut Pass, text: &str, depth: usize, inline: bool) -> String {
+/// `search_text` follows the events as they are written (a whole page's pass only).
+fn run_pass(
+    pass: &mut Pass,
+    text: &str,
+    depth: usize,
+    inline: bool,
+    mut search_text: Option<&mut SearchText>,
+) -> String {
     let expanded = shortcodes::expand(text, pass, depth);
     let parse_text = expanded.as_deref().unwrap_or(text);
     let pass = &*pass;
@@ -183,19 +195,30 @@ fn run_pass(pass: &mut Pass, text: &str, depth: usize, inline: bool) -> String {
         // What the steps learn is undone if the pieces cannot be proven to equal the whole.
         let before = pass.out.borrow().clone();
         let failed = Rc::new(Cell::new(false));
-        let html = write_html(plan.events(failed.clone()), pass, text.len(), inline);
+        let events = plan.events(failed.clone());
+        let html = write_html(events, pass, text.len(), inline, search_text.as_deref_mut());
         if !failed.get() {
             pass.out().pieces = plan.len();
             return html;
         }
         *pass.out() = before;
+        if let Some(search_text) = search_text.as_deref_mut() {
+            *search_text = SearchText::default();
+        }
     }
     pass.out().pieces = 1;
-    write_html(Box::new(Parser::new_ext(parse_text, options).into_offset_iter()), pass, text.len(), inline)
+    let events = Box::new(Parser::new_ext(parse_text, options).into_offset_iter());
+    write_html(events, pass, text.len(), inline, search_text)
 }
 
-/// The HTML of a document's events, through every step.
-fn write_html<'a>(mut events: Events<'a>, pass: &'a Pass<'a>, len: usize, inline: bool) -> String {
+/// The HTML of a document's events, through every step; `search_text` follows them as written.
+fn write_html<'a>(
+    mut events: Events<'a>,
+    pass: &'a Pass<'a>,
+    len: usize,
+    inline: bool,
+    search_text: Option<&mut SearchText>,
+) -> String {
     for step in STEPS {
         if !pass.fragment || step.on_fragments() {
             events = step.run(events, pass);
@@ -203,7 +226,11 @@ fn write_html<'a>(mut events: Events<'a>, pass: &'a Pass<'a>, len: usize, inline
     }
     let mut html = String::with_capacity(len * 3 / 2);
     let paragraph = |e: &Event| matches!(e, Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph));
-    html::push_html(&mut html, events.map(|(e, _)| e).filter(|e| !(inline && paragraph(e))));
+    let events = events.map(|(e, _)| e).filter(|e| !(inline && paragraph(e)));
+    match search_text {
+        Some(search_text) => html::push_html(&mut html, events.inspect(|e| search_text.event(e))),
+        None => html::push_html(&mut html, events),
+    }
     html
 }
 
@@ -248,9 +275,11 @@ pub fn render_in_pieces(
         out: Default::default(),
         chunk_bytes,
     };
-    let html = run_pass(&mut pass, &doc.text[doc.body_start..], 0, false);
+    let mut search_text = SearchText::default();
+    let html = run_pass(&mut pass, &doc.text[doc.body_start..], 0, false, Some(&mut search_text));
     let mut out = pass.out.into_inner();
     out.html = html;
+    out.search_text = search_text.finish();
     // Same-page anchors can only be checked once every heading is known.
     let mut problems = Vec::new();
     out.links.retain(|l| {
@@ -312,7 +341,7 @@ pub fn render_fragment(
         out: Default::default(),
         chunk_bytes: chunks::CHUNK_BYTES,
     };
-    let html = run_pass(&mut pass, text, 0, inline);
+    let html = run_pass(&mut pass, text, 0, inline, None);
     (html.trim_end().to_string(), pass.out.into_inner().diagnostics)
 }
 
@@ -431,6 +460,30 @@ mod tests {
         assert_eq!(r.diagnostics.len(), 1);
         assert_eq!(r.diagnostics[0].location.as_ref().unwrap().line, 8);
         assert!(r.html.contains("<code>{{ quiz(id=\"q\") }}</code>"), "{}", r.html);
+    }
+
+    #[test]
+    fn the_search_text_is_the_text_of_the_html_as_written() {
+        // Collected from the events, it must read as the HTML's text does (footnote numbers aside).
+        let bodies = [
+            "Intro *un*usual **bold** `code` [link](other.md#x) and AT&T, a < b.\n\n## Head *one* `x`\n\ntext",
+            "- one\n- two\n  - three\n\n1. a\n2. b\n\n| a | b |\n|---|---|\n| `1` | *2* |\n",
+            "```rust\nfn main() { let x = 1 < 2; }\n```\n\n    indented code\n\nafter",
+            "<div\nclass=\"x\">raw <b>html</b></div>\n\nun<em>usual</em> <!-- a\n\nb --> c\n\n<script>\nvar a;\n</script>\n",
+            "Before\n\n{{ quiz(id=\"q\") }}\n\n![alt *text*](x.png) after\n\n> [!NOTE]\n> body\n\n> quote",
+            "line  \nbreak\\\nagain\n\n***\n\n- [x] done\n\n### Third {#mine}\n\n<h4 id=\"raw\">Raw &amp; head</h4>\n\nend",
+            "Caf\u{e9} \u{c7}a &amp; &#169; &nbsp;x\n\n{{ fig(a=1) }}\n\n# \n\nempty heading",
+            "{% box() %}\nbody *in* a box\n{% end %}\n\nand {% em() %}inline{% end %} words",
+        ];
+        for body in bodies {
+            let r = md(body);
+            assert_eq!(r.search_text, crate::search::extract::sections(&r.html), "{body}\n{}", r.html);
+            assert!(!r.search_text.is_empty());
+        }
+        let r = md("## A\n\nx\n\n## B\n\ny");
+        let headings: Vec<(&str, &str, &str)> =
+            r.search_text.iter().map(|s| (s.heading.as_str(), s.anchor.as_str(), s.text.as_str())).collect();
+        assert_eq!(headings, [("A", "a", "x"), ("B", "b", "y")]);
     }
 
     #[test]

@@ -450,7 +450,7 @@ fn render_body(text: &str, range: &Range<usize>, block: bool, pass: &mut Pass, d
         out: Default::default(),
         chunk_bytes: pass.chunk_bytes,
     };
-    let html = run_pass(&mut inner, &text[range.clone()], depth + 1, !block);
+    let html = run_pass(&mut inner, &text[range.clone()], depth + 1, !block, None);
     let Rendered { links, shortcodes, diagnostics, .. } = inner.out.into_inner();
     let out = pass.out.get_mut();
     out.links.extend(links);

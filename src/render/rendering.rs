@@ -102,7 +102,7 @@ pub fn render_site(
         let mut md = render_markdown(site, templates, parts.quiz_html, doc);
         let link_lines = LinkLines::of(site, doc, md.as_ref());
         let template_error = parts.render_template(site, templates, doc, md.as_ref(), out).err();
-        let search = parts.search_page(site, doc, md.as_ref());
+        let search = parts.search_page(site, doc, md.as_mut().map(take_search_text).unwrap_or_default());
         if let Some(md) = &mut md {
             // Nothing reads it again: a one-page edit renders that page's Markdown anew.
             md.html = String::new();
@@ -119,11 +119,14 @@ pub fn render_site(
         }
         (DocState { md, link_lines, template_error, ..DocState::default() }, search)
     };
-    let (pages, mut search_pages): (Vec<DocState>, Vec<search::Page>) =
-        (0..content.pages.len()).into_par_iter().map(|id| render(DocId::Page(id))).unzip();
-    let (sections, section_search): (Vec<DocState>, Vec<search::Page>) =
-        (0..content.sections.len()).into_par_iter().map(|id| render(DocId::Section(id))).unzip();
-    search_pages.extend(section_search);
+    // The search index reads each group of documents as soon as they are rendered (guides and
+    // quizzes by page id, then sections), and writes its files as they are made.
+    let page_count = content.pages.len();
+    let (mut pages, index, search_errors) =
+        site_files::search_index::render_and_index(site, page_count + content.sections.len(), out, |id| {
+            render(if id < page_count { DocId::Page(id) } else { DocId::Section(id - page_count) })
+        });
+    let sections = pages.split_off(page_count);
     let mut rendering = Rendering {
         quiz_html,
         quiz_pages,
@@ -152,11 +155,8 @@ pub fn render_site(
         rendering.doc_mut(doc).link_problems = problems;
     }
     rendering.site_file_errors = site_files::render_all(site, templates, out);
-    // The search index, from the text just rendered: guides and quizzes by page id, then sections.
-    // Each page's text is dropped once the index has read it; its files are written as made.
-    let (index, errors) = site_files::search_index::build(site, search_pages, out);
     rendering.search = Some(index);
-    rendering.site_file_errors.extend(errors);
+    rendering.site_file_errors.extend(search_errors);
     rendering
 }
 
@@ -188,14 +188,15 @@ impl Parts<'_> {
         }
     }
 
-    /// What search knows of one page or section (see [`site_files::search_index::page`]).
-    fn search_page(&self, site: &Site, doc: DocId, md: Option<&Rendered>) -> search::Page {
+    /// What search knows of one page or section (see [`site_files::search_index::page`]), with
+    /// `text` taken from its Markdown.
+    fn search_page(&self, site: &Site, doc: DocId, text: Vec<search::Section>) -> search::Page {
         match doc {
             DocId::Page(id) => match self.quiz_search.get(&id) {
                 Some(quiz) => quiz.clone(),
-                None => site_files::search_index::page(site, doc, md),
+                None => site_files::search_index::page(site, doc, text),
             },
-            DocId::Section(_) => site_files::search_index::page(site, doc, md),
+            DocId::Section(_) => site_files::search_index::page(site, doc, text),
         }
     }
 }
@@ -249,7 +250,8 @@ impl Rendering {
         self.anchor_links_to = Some(index);
         let md = self.doc(doc).md.as_ref();
         let template_error = self.parts().render_template(site, templates, doc, md, out).err();
-        let page = self.parts().search_page(site, doc, md);
+        let text = self.doc_mut(doc).md.as_mut().map(take_search_text).unwrap_or_default();
+        let page = self.parts().search_page(site, doc, text);
         let state = self.doc_mut(doc);
         state.template_error = template_error;
         if let Some(md) = &mut state.md {
@@ -439,6 +441,11 @@ impl LinkLines {
         let at_line = Location::at_offset(&line.text, offset - line.start, len);
         Some(Location { line: line.number, ..at_line })
     }
+}
+
+/// The text search indexes of a document's Markdown, taken: nothing else reads it.
+fn take_search_text(md: &mut Rendered) -> Vec<search::Section> {
+    std::mem::take(&mut md.search_text)
 }
 
 /// The Markdown source of a guide or a section (`None` for a folder without `_index.md`).

@@ -48,102 +48,215 @@ fn is_inline(name: &str) -> bool {
 /// The sections of `html`: the text before the first heading (heading and anchor empty), then one
 /// per heading with an `id`. Sections with neither heading nor text are left out.
 pub fn sections(html: &str) -> Vec<Section> {
-    let mut out = vec![Section::default()];
-    // Some(level) while inside a heading's start and end tag.
-    let mut in_heading: Option<u8> = None;
-    let mut rest = html;
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            push_text(current(&mut out, in_heading), rest);
-            break;
-        };
-        push_text(current(&mut out, in_heading), &rest[..lt]);
-        rest = &rest[lt..];
-        if let Some(after) = rest.strip_prefix("<!--") {
-            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
-            continue;
-        }
-        let Some(gt) = rest.find('>') else {
-            // A lone `<` is text (pulldown-cmark escapes it, but raw HTML may hold one).
-            push_text(current(&mut out, in_heading), rest);
-            break;
-        };
-        let tag = &rest[1..gt];
-        rest = &rest[gt + 1..];
-        let closing = tag.starts_with('/');
-        let name_and_attrs = tag.trim_start_matches('/');
-        let name_end = name_and_attrs
-            .find(|c: char| c.is_ascii_whitespace() || c == '/')
-            .unwrap_or(name_and_attrs.len());
-        let name = &name_and_attrs[..name_end];
-        // Tag names are short: lower-cased on the stack, then one `match` each (tags are many:
-        // every highlighted token is a `<span>`).
-        let mut lower = [0u8; 12];
-        let lower = match lower.get_mut(..name.len()) {
-            Some(buf) => {
-                buf.copy_from_slice(name.as_bytes());
-                buf.make_ascii_lowercase();
-                std::str::from_utf8(buf).unwrap_or("")
-            }
-            None => "",
-        };
-        if !closing && is_skipped(lower) {
-            let end = format!("</{name}");
-            rest = find_ignoring_case(rest, &end).map_or("", |at| {
-                let after = &rest[at..];
-                after.find('>').map_or("", |gt| &after[gt + 1..])
-            });
-            continue;
-        }
-        let heading_level = match name.as_bytes() {
-            [b'h' | b'H', d @ b'1'..=b'6'] => Some(d - b'0'),
-            _ => None,
-        };
-        match (heading_level, closing) {
-            (Some(level), false) => {
-                if let Some(id) = attribute(&name_and_attrs[name_end..], "id") {
-                    out.push(Section { anchor: decode_entities(id), ..Section::default() });
-                    in_heading = Some(level);
-                    continue;
-                }
-            }
-            (Some(level), true) if in_heading == Some(level) => {
-                in_heading = None;
-                continue;
-            }
-            (Some(_), true) | (None, _) => {}
-        }
-        if !is_inline(lower) {
-            push_text(current(&mut out, in_heading), " ");
-        }
-    }
-    out.retain_mut(|s| {
-        for text in [&mut s.heading, &mut s.text] {
-            if text.ends_with(' ') {
-                text.pop();
-            }
-        }
-        !(s.heading.is_empty() && s.text.is_empty())
-    });
-    out
+    let mut text = Collector::default();
+    text.html(html);
+    text.finish()
 }
 
-/// Where text goes now: the current heading's title, or its section's text.
-fn current(out: &mut [Section], in_heading: Option<u8>) -> &mut String {
-    let last = out.last_mut().expect("there is always a first section");
-    if in_heading.is_some() { &mut last.heading } else { &mut last.text }
+/// What ends an HTML comment.
+const COMMENT_END: &str = "-->";
+
+/// A page's text as its renderer produces it, piece by piece, split at its headings: plain text
+/// (the Markdown pass's text events) and HTML (raw HTML, highlighted code, shortcodes and
+/// embedded quizzes), in page order. The Markdown pass feeds it as it writes the page's HTML, so
+/// the HTML is never scanned again; [`sections`] feeds it a whole HTML string.
+#[derive(Debug)]
+pub struct Collector {
+    out: Vec<Section>,
+    /// Some(level) while inside a heading that started a section.
+    in_heading: Option<u8>,
+    /// Inside a comment or an element whose content is not text (see [`is_skipped`]): what ends
+    /// it (`-->`, or the element's end tag `</form` in lower case). Kept from one piece of HTML
+    /// to the next, since Markdown may sit between a raw start tag and its end tag.
+    skip_until: Option<String>,
+}
+
+impl Default for Collector {
+    fn default() -> Collector {
+        Collector { out: vec![Section::default()], in_heading: None, skip_until: None }
+    }
+}
+
+impl Collector {
+    /// Plain text, as a reader sees it (no markup, entities decoded).
+    pub fn text(&mut self, text: &str) {
+        if self.skip_until.is_none() {
+            push_plain(self.current(), text);
+        }
+    }
+
+    /// A boundary between words that is not in the text: a block starts or ends, a line breaks.
+    pub fn space(&mut self) {
+        if self.skip_until.is_none() {
+            let to = self.current();
+            if !to.is_empty() && !to.ends_with(' ') {
+                to.push(' ');
+            }
+        }
+    }
+
+    /// A heading with id `anchor` starts: its text is the heading of a new section.
+    pub fn start_heading(&mut self, level: u8, anchor: &str) {
+        if self.skip_until.is_none() {
+            self.out.push(Section { anchor: anchor.to_string(), ..Section::default() });
+            self.in_heading = Some(level);
+        }
+    }
+
+    /// The heading of level `level` ends (one that did not start a section is a word boundary).
+    pub fn end_heading(&mut self, level: u8) {
+        if self.in_heading == Some(level) && self.skip_until.is_none() {
+            self.in_heading = None;
+        } else {
+            self.space();
+        }
+    }
+
+    /// HTML that tandem rendered: tags dropped, entities decoded, an `<hN id="…">` starts a section.
+    pub fn html(&mut self, html: &str) {
+        let mut rest = html;
+        while !rest.is_empty() {
+            if let Some(end) = &self.skip_until {
+                if end == COMMENT_END {
+                    let Some(at) = rest.find(COMMENT_END) else { return };
+                    rest = &rest[at + COMMENT_END.len()..];
+                } else {
+                    let Some(at) = find_ignoring_case(rest, end) else { return };
+                    let after = &rest[at..];
+                    rest = after.find('>').map_or("", |gt| &after[gt + 1..]);
+                }
+                self.skip_until = None;
+                continue;
+            }
+            let Some(lt) = rest.find('<') else {
+                push_text(self.current(), rest);
+                break;
+            };
+            push_text(self.current(), &rest[..lt]);
+            rest = &rest[lt..];
+            if let Some(after) = rest.strip_prefix("<!--") {
+                rest = after;
+                self.skip_until = Some(COMMENT_END.to_string());
+                continue;
+            }
+            let Some(gt) = rest.find('>') else {
+                // A lone `<` is text (pulldown-cmark escapes it, but raw HTML may hold one).
+                push_text(self.current(), rest);
+                break;
+            };
+            let tag = &rest[1..gt];
+            rest = &rest[gt + 1..];
+            let closing = tag.starts_with('/');
+            let name_and_attrs = tag.trim_start_matches('/');
+            let name_end = name_and_attrs
+                .find(|c: char| c.is_ascii_whitespace() || c == '/')
+                .unwrap_or(name_and_attrs.len());
+            let name = &name_and_attrs[..name_end];
+            // Tag names are short: lower-cased on the stack, then one `match` each (tags are many:
+            // every highlighted token is a `<span>`).
+            let mut lower = [0u8; 12];
+            let lower = match lower.get_mut(..name.len()) {
+                Some(buf) => {
+                    buf.copy_from_slice(name.as_bytes());
+                    buf.make_ascii_lowercase();
+                    std::str::from_utf8(buf).unwrap_or("")
+                }
+                None => "",
+            };
+            if !closing && is_skipped(lower) {
+                self.skip_until = Some(format!("</{lower}"));
+                continue;
+            }
+            let heading_level = match name.as_bytes() {
+                [b'h' | b'H', d @ b'1'..=b'6'] => Some(d - b'0'),
+                _ => None,
+            };
+            match (heading_level, closing) {
+                (Some(level), false) => {
+                    if let Some(id) = attribute(&name_and_attrs[name_end..], "id") {
+                        self.start_heading(level, &decode_entities(id));
+                        continue;
+                    }
+                }
+                (Some(level), true) if self.in_heading == Some(level) => {
+                    self.in_heading = None;
+                    continue;
+                }
+                (Some(_), true) | (None, _) => {}
+            }
+            if !is_inline(lower) {
+                self.space();
+            }
+        }
+    }
+
+    /// The sections, each trimmed; those with neither heading nor text are left out.
+    pub fn finish(mut self) -> Vec<Section> {
+        self.out.retain_mut(|s| {
+            for text in [&mut s.heading, &mut s.text] {
+                if text.ends_with(' ') {
+                    text.pop();
+                }
+            }
+            !(s.heading.is_empty() && s.text.is_empty())
+        });
+        self.out
+    }
+
+    /// Where text goes now: the current heading's title, or its section's text.
+    fn current(&mut self) -> &mut String {
+        let last = self.out.last_mut().expect("there is always a first section");
+        if self.in_heading.is_some() { &mut last.heading } else { &mut last.text }
+    }
+}
+
+/// Appends HTML text (entities not decoded yet) with runs of white space as one space.
+fn push_text(to: &mut String, text: &str) {
+    if text.contains('&') {
+        push_plain(to, &decode_entities(text));
+    } else {
+        push_plain(to, text);
+    }
 }
 
 /// Appends `text` with runs of white space as one space (a leading one only after other text;
-/// [`sections`] trims the last).
-fn push_text(to: &mut String, text: &str) {
-    let decoded;
-    let text = if text.contains('&') {
-        decoded = decode_entities(text);
-        decoded.as_str()
-    } else {
-        text
+/// [`Collector::finish`] trims the last).
+fn push_plain(to: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    let other_space = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+    if bytes.iter().any(other_space) || text.contains("  ") || has_unicode_space(bytes) {
+        return push_collapsed(to, text);
+    }
+    // Most text: words with single spaces between them, copied at once.
+    let text = match text.strip_prefix(' ') {
+        Some(rest) => {
+            if !to.is_empty() && !to.ends_with(' ') {
+                to.push(' ');
+            }
+            rest
+        }
+        None => text,
     };
+    to.push_str(text);
+}
+
+/// Whether `bytes` hold a white space character past ASCII (U+0085, U+00A0, U+1680, U+2000 to
+/// U+200A, U+2028, U+2029, U+202F, U+205F, U+3000: Unicode's White_Space), by its UTF-8 bytes.
+fn has_unicode_space(bytes: &[u8]) -> bool {
+    (0..bytes.len()).any(|i| match bytes[i] {
+        0xc2 => matches!(bytes.get(i + 1), Some(0x85 | 0xa0)),
+        0xe1 => bytes.get(i + 1..i + 3) == Some(&[0x9a, 0x80]),
+        0xe2 => matches!(
+            (bytes.get(i + 1), bytes.get(i + 2)),
+            (Some(0x80), Some(0x80..=0x8a | 0xa8 | 0xa9 | 0xaf)) | (Some(0x81), Some(0x9f))
+        ),
+        0xe3 => bytes.get(i + 1..i + 3) == Some(&[0x80, 0x80]),
+        _ => false,
+    })
+}
+
+/// [`push_plain`] for any white space.
+fn push_collapsed(to: &mut String, text: &str) {
     let mut words = text.split_whitespace();
     let Some(first) = words.next() else {
         if !text.is_empty() && !to.is_empty() && !to.ends_with(' ') {
@@ -290,6 +403,26 @@ mod tests {
         assert_eq!(sections("<h2 id=\"a\">A</h2><p>x</p>"), [s("A", "a", "x")]);
         assert_eq!(sections("<h2>Plain</h2><p>x</p>"), [s("", "", "Plain x")]);
         assert!(sections("").is_empty());
+    }
+
+    #[test]
+    fn white_space_is_collapsed_whatever_it_is() {
+        for (text, expected) in [
+            ("a b", "a b"),
+            (" a  b\t\nc ", "a b c"),
+            ("a\u{a0}b\u{2009}c\u{3000}d\u{85}e", "a b c d e"),
+            ("“smart” quotes – dash…", "“smart” quotes – dash…"),
+            ("   ", ""),
+        ] {
+            let want = if expected.is_empty() { vec![] } else { vec![s("", "", expected)] };
+            assert_eq!(sections(text), want, "{text:?}");
+            let unicode_space = text.chars().any(|c| !c.is_ascii() && c.is_whitespace());
+            assert_eq!(has_unicode_space(text.as_bytes()), unicode_space, "{text:?}");
+        }
+        let mut to = String::from("x");
+        push_plain(&mut to, " y z ");
+        push_plain(&mut to, " w");
+        assert_eq!(to, "x y z w");
     }
 
     #[test]

@@ -3,10 +3,14 @@
 //! that the browser fetches only for the results it shows. docs/search.md is the format's
 //! reference; the theme's search.js is its reader.
 //!
-//! Pages are analysed in parallel, in groups of [`PAGES_PER_FRAGMENT`]: each group's fragment
-//! file is written as soon as it is made, and its terms go straight into the postings of the
-//! thread that read it, so no page's text or per-page term list outlives its group.
+//! Pages are analysed in parallel, in groups of [`PAGES_PER_FRAGMENT`] ([`Postings::add_group`],
+//! which the renderer calls as soon as a group's pages are rendered): each group's fragment file
+//! is written at once, and its terms go straight into the postings of the thread that read it,
+//! already encoded as the shards store them. So no page's text outlives its group, and the
+//! index's memory is about its size on disk, whatever the number of words read.
 
+use std::borrow::Cow;
+use std::ops::Range;
 use std::sync::Mutex;
 
 use rustc_hash::FxHashMap as HashMap;
@@ -62,20 +66,20 @@ pub struct Manifest {
 /// One page's title, URL and chunks of text: an entry of `search/f/GROUP.json` (its first
 /// chunks), or the whole of `search/f/PAGE.N.json` (chunks from `32·N` on).
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
-pub struct Fragment {
-    pub url: String,
-    pub title: String,
+pub struct Fragment<'a> {
+    pub url: Cow<'a, str>,
+    pub title: Cow<'a, str>,
     /// Index of the first chunk in this file.
     pub first: usize,
-    pub chunks: Vec<Chunk>,
+    pub chunks: Vec<Chunk<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
-pub struct Chunk {
+pub struct Chunk<'a> {
     /// The heading the text sits under, and its id; both empty before the first heading.
-    pub heading: String,
-    pub anchor: String,
-    pub text: String,
+    pub heading: Cow<'a, str>,
+    pub anchor: Cow<'a, str>,
+    pub text: Cow<'a, str>,
 }
 
 /// One page in one term's postings.
@@ -88,25 +92,31 @@ struct Posting {
     chunk: u32,
 }
 
+/// One term of the index.
 #[derive(Debug, Clone)]
 struct Term {
-    text: String,
-    stem: String,
-    postings: Vec<Posting>,
-    /// `postings` as the shard stores them.
+    text: Box<str>,
+    stem: Box<str>,
+    /// How many postings `encoded` holds.
+    count: u32,
+    /// The postings as the shard stores them (docs/search.md).
     encoded: Vec<u8>,
 }
 
 impl Term {
-    fn new(text: String, stem: String, postings: Vec<Posting>) -> Term {
-        let encoded = encode_postings(&postings);
-        Term { text, stem, postings, encoded }
-    }
-
     /// What it adds to its shard, roughly (the exact figure does not matter, only that a clean
     /// build and an edited index compute the same one).
     fn size(&self) -> usize {
         self.text.len() + self.encoded.len() + 8
+    }
+
+    fn postings(&self) -> Vec<Posting> {
+        decode_postings(&self.encoded, self.count)
+    }
+
+    fn set_postings(&mut self, postings: &[Posting]) {
+        self.count = postings.len() as u32;
+        self.encoded = encode_postings(postings);
     }
 }
 
@@ -120,14 +130,17 @@ pub struct Changes {
 
 /// The whole index in memory, so that the dev server can replace one page and rewrite only the
 /// files that changed ([`Index::replace_page`]). Every file is a function of the pages' text
-/// alone, so an edited index writes exactly what a clean build of the same pages would.
+/// alone, so an edited index writes exactly what a clean build of the same pages would. What it
+/// holds is about the size of its shards on disk: the terms and their encoded postings.
 pub struct Index {
     stemming: Stemming,
     pages: usize,
     /// Sorted by text (byte order, which is code point order).
     terms: Vec<Term>,
-    /// The files as last written: the manifest, then shard `i` at `i + 1`.
-    written: Vec<Vec<u8>>,
+    /// The shards as last written: the range of `terms` each holds.
+    shards: Vec<Range<usize>>,
+    /// The manifest as last written.
+    manifest: Vec<u8>,
     /// How many fragment files each page has past its group's (`f/PAGE.N.json`); most have none.
     extra_parts: HashMap<u32, u32>,
 }
@@ -135,68 +148,75 @@ pub struct Index {
 /// The files of the index for `pages` (page id = position), as (output path, bytes).
 pub fn build(pages: &[Page], language: &str) -> Vec<File> {
     let files = Mutex::new(Vec::new());
-    Index::new(pages.to_vec(), language, &|file| {
+    Index::new(pages, language, &|file| {
         files.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push(file)
     });
     files.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner)
 }
 
 impl Index {
-    /// Indexes `pages` (page id = position), in parallel, dropping each page's text once read,
-    /// and hands every file to `write` as soon as it is made.
-    pub fn new(pages: Vec<Page>, language: &str, write: &(dyn Fn(File) + Sync)) -> Index {
-        let stemming = Stemming::for_language(language);
-        let count = pages.len();
+    /// Indexes `pages` (page id = position), in parallel, and hands every file to `write` as soon
+    /// as it is made. (The renderer does the same with [`Postings::add_group`] as it renders.)
+    pub fn new(pages: &[Page], language: &str, write: &(dyn Fn(File) + Sync)) -> Index {
         let postings = pages
-            .into_par_iter()
-            .chunks(PAGES_PER_FRAGMENT)
+            .par_chunks(PAGES_PER_FRAGMENT)
             .enumerate()
             .with_min_len(16)
             .fold(Postings::default, |mut postings, (group, pages)| {
-                let mut entries = Vec::with_capacity(PAGES_PER_FRAGMENT);
-                for (id, page) in group_pages(group, count).zip(pages) {
-                    let chunks = chunks(&page);
-                    postings.add_page(id as u32, &page, &chunks);
-                    let (first, more) = fragments(id, &page, chunks);
-                    if !more.is_empty() {
-                        postings.extra_parts.push((id as u32, more.len() as u32));
-                    }
-                    more.into_iter().for_each(write);
-                    entries.push(first);
-                }
-                write((group_path(group), group_bytes(&entries)));
+                postings.add_group(group, pages, write);
                 postings
             })
             .reduce(Postings::default, Postings::merge);
-        let Postings { ids, mut lists, extra_parts, .. } = postings;
-        let by_text: Vec<(String, Vec<Posting>)> =
-            ids.into_iter().map(|(text, id)| (text, std::mem::take(&mut lists[id as usize]))).collect();
+        Index::from_postings(postings, pages.len(), language, write)
+    }
+
+    /// The index of `pages` pages whose every group went into `postings` (in page order), its
+    /// shards and manifest handed to `write`.
+    pub fn from_postings(
+        postings: Postings,
+        pages: usize,
+        language: &str,
+        write: &(dyn Fn(File) + Sync),
+    ) -> Index {
+        let stemming = Stemming::for_language(language);
+        let Postings { short, long, lists, extra_parts, .. } = postings;
+        let mut lists: Vec<Option<List>> = lists.into_iter().map(Some).collect();
+        let mut named: Vec<(Box<str>, List)> = Vec::with_capacity(lists.len());
+        for (key, id) in short {
+            named.push((short_text(key).into(), lists[id as usize].take().expect("one key a list")));
+        }
+        for (text, id) in long {
+            named.push((text, lists[id as usize].take().expect("one key a list")));
+        }
         drop(lists);
-        let mut terms: Vec<Term> = by_text
+        let mut terms: Vec<Term> = named
             .into_par_iter()
-            .map(|(text, postings)| {
-                let stem = stemming.stem(&text).into_owned();
-                Term::new(text, stem, postings)
+            .map(|(text, list)| {
+                let stem = stemming.stem(&text).into();
+                Term { text, stem, count: list.count, encoded: list.bytes }
             })
             .collect();
         terms.par_sort_unstable_by(|a, b| a.text.cmp(&b.text));
         let mut index = Index {
             stemming,
-            pages: count,
+            pages,
             terms,
-            written: Vec::new(),
+            shards: Vec::new(),
+            manifest: Vec::new(),
             extra_parts: extra_parts.into_iter().collect(),
         };
-        index.written = index.encode_all();
-        for (i, bytes) in index.written.iter().enumerate() {
-            write((written_path(i), bytes.clone()));
-        }
+        index.shards = index.cut_shards();
+        index.manifest = index.encode_manifest();
+        write((written_path(0), index.manifest.clone()));
+        index.shards.par_iter().enumerate().for_each(|(i, range)| {
+            write((written_path(i + 1), encode_shard(&index.terms[range.clone()])));
+        });
         index
     }
 
-    /// The manifest and every shard, from the terms as they are.
-    fn encode_all(&self) -> Vec<Vec<u8>> {
-        let mut shards: Vec<std::ops::Range<usize>> = Vec::new();
+    /// The terms of each shard: a shard is closed once it holds [`SHARD_TARGET_BYTES`].
+    fn cut_shards(&self) -> Vec<Range<usize>> {
+        let mut shards = Vec::new();
         let mut start = 0;
         let mut size = 0;
         for (i, term) in self.terms.iter().enumerate() {
@@ -208,10 +228,14 @@ impl Index {
             size += term.size();
         }
         shards.push(start..self.terms.len());
+        shards
+    }
+
+    fn encode_manifest(&self) -> Vec<u8> {
         // The first shard starts at "" so that every term has one, even one sorting first.
-        let starts = shards.iter().enumerate().map(|(i, r)| match i {
+        let starts = self.shards.iter().enumerate().map(|(i, r)| match i {
             0 => String::new(),
-            _ => self.terms[r.start].text.clone(),
+            _ => self.terms[r.start].text.to_string(),
         });
         let manifest = Manifest {
             format: FORMAT,
@@ -221,90 +245,192 @@ impl Index {
             chunks_per_fragment: CHUNKS_PER_FRAGMENT,
             pages_per_fragment: PAGES_PER_FRAGMENT,
         };
-        let mut out = vec![serde_json::to_vec(&manifest).expect("a manifest is always serialisable")];
-        out.par_extend(shards.into_par_iter().map(|r| encode_shard(&self.terms[r])));
-        out
+        serde_json::to_vec(&manifest).expect("a manifest is always serialisable")
     }
 
     /// Replaces the text of page `id` with `edited` (same URL, new text) and gives the files that
     /// changed: its group's fragment file, its own chunk files, the shards holding a term it had
-    /// or has, and the chunk files it no longer has. `group` is the group's fragment file as
-    /// written before (the other pages' entries are kept from it: their text is not kept in
-    /// memory); when it cannot be read, the group file is not rewritten and that is the error.
+    /// or has (and those after them, if the shards' limits moved), and the chunk files it no
+    /// longer has. `read` gives an index file as written before: the terms the page had are read
+    /// back from its fragments (they hold all of its text), and the other pages' entries of its
+    /// group's file are kept (their text is not kept in memory). When its group's file cannot be
+    /// read, nothing is changed and that is the error.
     pub fn replace_page(
         &mut self,
         id: usize,
         edited: &Page,
-        group: Option<&[u8]>,
+        read: &dyn Fn(&str) -> Option<Vec<u8>>,
     ) -> Result<Changes, String> {
         let page_id = id as u32;
-        let mut changed: Vec<usize> = Vec::new();
-        for (at, term) in self.terms.iter_mut().enumerate() {
-            if let Ok(pos) = term.postings.binary_search_by_key(&page_id, |p| p.page) {
-                term.postings.remove(pos);
-                changed.push(at);
-            }
-        }
-        for &at in &changed {
-            self.terms[at].encoded = encode_postings(&self.terms[at].postings);
-        }
         let group_id = id / PAGES_PER_FRAGMENT;
-        let mut entries: Vec<Fragment> = group
+        let group_bytes_before = read(&group_path(group_id));
+        let mut entries: Vec<Fragment> = group_bytes_before
+            .as_deref()
             .and_then(|bytes| serde_json::from_slice(bytes).ok())
             .filter(|e: &Vec<Fragment>| e.len() == group_pages(group_id, self.pages).len())
             .ok_or_else(|| format!("cannot read {} as the index wrote it", group_path(group_id)))?;
+        // The page as it was: its first fragment, then its chunk files.
+        let had_parts = self.extra_parts.get(&page_id).copied().unwrap_or(0);
+        let mut before = entries[id % PAGES_PER_FRAGMENT].clone();
+        for part in 1..=had_parts as usize {
+            let path = fragment_path(id, part);
+            let more: Fragment = read(&path)
+                .and_then(|bytes| serde_json::from_slice(&bytes).ok())
+                .ok_or_else(|| format!("cannot read {path} as the index wrote it"))?;
+            before.chunks.extend(more.chunks);
+        }
+        let mut old = Postings::default();
+        old.add_chunks(page_id, &before.title, &before.chunks);
         let chunks = chunks(edited);
-        let mut one = Postings::default();
-        one.add_page(page_id, edited, &chunks);
-        for (text, term_id) in one.ids {
-            let posting = one.lists[term_id as usize][0];
-            match self.terms.binary_search_by(|t| t.text.as_str().cmp(&text)) {
-                Ok(at) => {
-                    let term = &mut self.terms[at];
-                    let pos = term.postings.partition_point(|p| p.page < page_id);
-                    term.postings.insert(pos, posting);
-                    term.encoded = encode_postings(&term.postings);
+        let mut new = Postings::default();
+        new.add_chunks(page_id, &edited.title, &chunks);
+
+        // Every term the page had or has, with its posting now (None: the page no longer has it).
+        let mut now: HashMap<Box<str>, Posting> = new.into_single_page().into_iter().collect();
+        let mut edits: Vec<(Box<str>, Option<Posting>)> = old
+            .into_single_page()
+            .into_iter()
+            .map(|(text, _)| {
+                let posting = now.remove(&text);
+                (text, posting)
+            })
+            .collect();
+        edits.extend(now.into_iter().map(|(text, posting)| (text, Some(posting))));
+        edits.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+
+        // Apply them in one pass over the sorted terms: postings changed in place, new terms
+        // merged in, terms no page has any more dropped (a stale word must not find this page).
+        let mut terms = Vec::with_capacity(self.terms.len() + edits.len());
+        let mut changed: Vec<Box<str>> = Vec::with_capacity(edits.len());
+        let mut old_terms = std::mem::take(&mut self.terms).into_iter().peekable();
+        for (text, posting) in edits {
+            while old_terms.peek().is_some_and(|t| t.text < text) {
+                terms.push(old_terms.next().expect("peeked"));
+            }
+            let mut term = match old_terms.next_if(|t| t.text == text) {
+                Some(term) => term,
+                None => {
+                    let stem = self.stemming.stem(&text).into();
+                    Term { text: text.clone(), stem, count: 0, encoded: Vec::new() }
                 }
-                Err(at) => {
-                    let stem = self.stemming.stem(&text).into_owned();
-                    self.terms.insert(at, Term::new(text, stem, vec![posting]));
+            };
+            let mut postings = term.postings();
+            let at = postings.partition_point(|p| p.page < page_id);
+            let edited = match (postings.get(at).filter(|p| p.page == page_id).copied(), posting) {
+                (Some(was), Some(p)) if was == p => false,
+                (Some(_), Some(p)) => {
+                    postings[at] = p;
+                    true
                 }
+                (Some(_), None) => {
+                    postings.remove(at);
+                    true
+                }
+                (None, Some(p)) => {
+                    postings.insert(at, p);
+                    true
+                }
+                (None, None) => false,
+            };
+            if edited {
+                term.set_postings(&postings);
+                changed.push(text);
+            }
+            if term.count > 0 {
+                terms.push(term);
             }
         }
-        // Terms no page has any more go, so that a stale word cannot find this page.
-        self.terms.retain(|t| !t.postings.is_empty());
+        terms.extend(old_terms);
+        self.terms = terms;
 
         let mut changes = Changes::default();
         let (first, more) = fragments(id, edited, chunks);
-        let had = self.extra_parts.get(&page_id).copied().unwrap_or(0);
-        let has = more.len() as u32;
-        changes.remove.extend((has..had).map(|part| fragment_path(id, part as usize + 1)));
-        match has {
+        let has_parts = more.len() as u32;
+        changes.remove.extend((has_parts..had_parts).map(|part| fragment_path(id, part as usize + 1)));
+        match has_parts {
             0 => self.extra_parts.remove(&page_id),
-            _ => self.extra_parts.insert(page_id, has),
+            _ => self.extra_parts.insert(page_id, has_parts),
         };
         changes.write.extend(more);
         entries[id % PAGES_PER_FRAGMENT] = first;
         changes.write.push((group_path(group_id), group_bytes(&entries)));
-        let now = self.encode_all();
-        for (i, bytes) in now.iter().enumerate() {
-            if self.written.get(i) != Some(bytes) {
-                changes.write.push((written_path(i), bytes.clone()));
+
+        // Shards: only those whose terms or limits changed are encoded again.
+        let before: Vec<Box<str>> = self.shard_starts();
+        let shards = self.cut_shards();
+        self.shards = shards;
+        let after = self.shard_starts();
+        let manifest = self.encode_manifest();
+        if manifest != self.manifest {
+            changes.write.push((written_path(0), manifest.clone()));
+            self.manifest = manifest;
+        }
+        for (i, range) in self.shards.iter().enumerate() {
+            let (start, end) = (&after[i], after.get(i + 1));
+            let same_limits = before.get(i) == Some(start) && before.get(i + 1) == end;
+            let touched = {
+                let from = changed.partition_point(|t| t < start);
+                changed.get(from).is_some_and(|t| end.is_none_or(|end| t < end))
+            };
+            if touched || !same_limits {
+                changes.write.push((written_path(i + 1), encode_shard(&self.terms[range.clone()])));
             }
         }
         // A site with fewer shards than before: the last ones are no longer read, so they go.
-        changes.remove.extend((now.len()..self.written.len()).map(written_path));
-        self.written = now;
+        changes.remove.extend((self.shards.len()..before.len()).map(|i| written_path(i + 1)));
         Ok(changes)
+    }
+
+    /// The first term of each shard, as the manifest has it (the first is "").
+    fn shard_starts(&self) -> Vec<Box<str>> {
+        let starts = self.shards.iter().enumerate();
+        starts.map(|(i, r)| if i == 0 { "".into() } else { self.terms[r.start].text.clone() }).collect()
+    }
+}
+
+/// One term's postings as a thread collects them, already encoded (see [`encode_postings`]): the
+/// first posting's gap is from page 0, so two threads' lists join by re-encoding one varint.
+#[derive(Debug, Default)]
+struct List {
+    bytes: Vec<u8>,
+    count: u32,
+    /// The page of the last posting.
+    last: u32,
+}
+
+impl List {
+    fn push(&mut self, p: Posting) {
+        let previous = if self.count == 0 { 0 } else { self.last };
+        write_varint(&mut self.bytes, p.page - previous);
+        write_varint(&mut self.bytes, p.weight);
+        write_varint(&mut self.bytes, p.chunk);
+        self.count += 1;
+        self.last = p.page;
+    }
+
+    /// `self` then `later`, whose pages all come after this one's.
+    fn append(&mut self, later: List) {
+        if self.count == 0 {
+            *self = later;
+            return;
+        }
+        let mut at = 0;
+        let first = read_varint(&later.bytes, &mut at);
+        write_varint(&mut self.bytes, first - self.last);
+        self.bytes.extend_from_slice(&later.bytes[at..]);
+        self.count += later.count;
+        self.last = later.last;
     }
 }
 
 /// Terms and their postings, as a thread collects them from the pages it reads, in page order.
+/// A term of up to 16 bytes (nearly all) is its bytes in a `u128`, so that counting a word costs
+/// no string and one cheap hash; longer ones are kept as strings.
 #[derive(Default)]
-struct Postings {
-    /// Term → its place in `lists`.
-    ids: HashMap<String, u32>,
-    lists: Vec<Vec<Posting>>,
+pub struct Postings {
+    short: HashMap<u128, u32>,
+    long: HashMap<Box<str>, u32>,
+    lists: Vec<List>,
     /// The posting being made for each term of the page being read (`None` when the term is not
     /// on it), and which terms those are.
     current: Vec<Option<Posting>>,
@@ -313,19 +439,55 @@ struct Postings {
     extra_parts: Vec<(u32, u32)>,
 }
 
+/// The longest term kept as a `u128`.
+const SHORT_BYTES: usize = 16;
+
+/// A term of at most [`SHORT_BYTES`] bytes as a number: its bytes, zeros after (a term holds no
+/// zero byte: only letters and digits).
+fn short_key(term: &[u8]) -> u128 {
+    let mut bytes = [0u8; SHORT_BYTES];
+    bytes[..term.len()].copy_from_slice(term);
+    u128::from_be_bytes(bytes)
+}
+
+fn short_text(key: u128) -> String {
+    let bytes = key.to_be_bytes();
+    let len = bytes.iter().position(|&b| b == 0).unwrap_or(SHORT_BYTES);
+    String::from_utf8_lossy(&bytes[..len]).into_owned()
+}
+
 impl Postings {
+    /// Indexes the pages of fragment group `group` (page ids from `group · 4` on, in order; groups
+    /// must come in increasing order) and hands its files to `write`: the group's fragment file
+    /// and the chunk files of its long pages.
+    pub fn add_group(&mut self, group: usize, pages: &[Page], write: &(dyn Fn(File) + Sync)) {
+        let mut entries = Vec::with_capacity(PAGES_PER_FRAGMENT);
+        for (k, page) in pages.iter().enumerate() {
+            let id = group * PAGES_PER_FRAGMENT + k;
+            let chunks = chunks(page);
+            self.add_chunks(id as u32, &page.title, &chunks);
+            let (first, more) = fragments(id, page, chunks);
+            if !more.is_empty() {
+                self.extra_parts.push((id as u32, more.len() as u32));
+            }
+            more.into_iter().for_each(write);
+            entries.push(first);
+        }
+        write((group_path(group), group_bytes(&entries)));
+    }
+
     /// Adds one page's terms; pages must come in increasing id order.
-    fn add_page(&mut self, page: u32, p: &Page, chunks: &[Chunk]) {
-        for_each_term(&p.title, |t| self.add(page, t, UNSET, IN_TITLE, false));
+    fn add_chunks(&mut self, page: u32, title: &str, chunks: &[Chunk]) {
+        self.add_text(page, title, UNSET, IN_TITLE, false);
         let mut previous_section = None;
         for (i, chunk) in chunks.iter().enumerate() {
             // A section cut into several chunks has its heading counted once, on its first chunk.
             let section = Some((&chunk.anchor, &chunk.heading));
             if previous_section != section {
-                for_each_term(&chunk.heading, |t| self.add(page, t, i as u32, IN_HEADING, true));
+                self.add_text(page, &chunk.heading, i as u32, IN_HEADING, true);
             }
             previous_section = section;
-            for_each_term(&chunk.text, |t| self.add(page, t, i as u32, 0, true));
+            self.add_text(page, &chunk.text, i as u32, 0, true);
         }
         for id in self.touched.drain(..) {
             let mut posting = self.current[id as usize].take().expect("a touched term has a posting");
@@ -336,17 +498,45 @@ impl Postings {
         }
     }
 
-    fn add(&mut self, page: u32, term: &str, chunk: u32, bits: u32, counts: bool) {
-        let id = match self.ids.get(term) {
+    /// Adds every term of `text` (split and folded by [`for_each_term`]).
+    fn add_text(&mut self, page: u32, text: &str, chunk: u32, bits: u32, counts: bool) {
+        for_each_term(text, |t| {
+            let id = self.term_id(t);
+            self.count(id, page, chunk, bits, counts);
+        });
+    }
+
+    fn term_id(&mut self, term: &str) -> u32 {
+        if term.len() <= SHORT_BYTES { self.short_id(short_key(term.as_bytes())) } else { self.long_id(term) }
+    }
+
+    fn short_id(&mut self, key: u128) -> u32 {
+        let next = self.lists.len() as u32;
+        let id = *self.short.entry(key).or_insert(next);
+        if id == next {
+            self.new_list();
+        }
+        id
+    }
+
+    fn long_id(&mut self, term: &str) -> u32 {
+        match self.long.get(term) {
             Some(&id) => id,
             None => {
                 let id = self.lists.len() as u32;
-                self.ids.insert(term.to_string(), id);
-                self.lists.push(Vec::new());
-                self.current.push(None);
+                self.long.insert(term.into(), id);
+                self.new_list();
                 id
             }
-        };
+        }
+    }
+
+    fn new_list(&mut self) {
+        self.lists.push(List::default());
+        self.current.push(None);
+    }
+
+    fn count(&mut self, id: u32, page: u32, chunk: u32, bits: u32, counts: bool) {
         let posting = match &mut self.current[id as usize] {
             Some(posting) => posting,
             slot @ None => {
@@ -365,21 +555,34 @@ impl Postings {
     }
 
     /// `self` then `later`, whose pages all come after this one's.
-    fn merge(mut self, later: Postings) -> Postings {
-        let Postings { ids, mut lists, extra_parts, .. } = later;
-        for (text, id) in ids {
-            let list = std::mem::take(&mut lists[id as usize]);
-            match self.ids.get(&text) {
-                Some(&at) => self.lists[at as usize].extend(list),
-                None => {
-                    self.ids.insert(text, self.lists.len() as u32);
-                    self.lists.push(list);
-                    self.current.push(None);
-                }
-            }
+    pub fn merge(mut self, later: Postings) -> Postings {
+        let Postings { short, long, lists, extra_parts, .. } = later;
+        let mut lists: Vec<Option<List>> = lists.into_iter().map(Some).collect();
+        for (key, id) in short {
+            let list = lists[id as usize].take().expect("one key a list");
+            let at = self.short_id(key);
+            self.lists[at as usize].append(list);
+        }
+        for (text, id) in long {
+            let list = lists[id as usize].take().expect("one key a list");
+            let at = self.long_id(&text);
+            self.lists[at as usize].append(list);
         }
         self.extra_parts.extend(extra_parts);
         self
+    }
+
+    /// The terms of the one page added, with its posting for each.
+    fn into_single_page(self) -> Vec<(Box<str>, Posting)> {
+        let Postings { short, long, lists, .. } = self;
+        let posting = |id: u32| {
+            let list = &lists[id as usize];
+            decode_postings(&list.bytes, list.count)[0]
+        };
+        let mut all: Vec<(Box<str>, Posting)> =
+            short.into_iter().map(|(key, id)| (short_text(key).into(), posting(id))).collect();
+        all.extend(long.into_iter().map(|(text, id)| (text, posting(id))));
+        all
     }
 }
 
@@ -395,7 +598,7 @@ fn written_path(i: usize) -> String {
 }
 
 /// The pages of fragment group `group` on a site of `count` pages.
-fn group_pages(group: usize, count: usize) -> std::ops::Range<usize> {
+fn group_pages(group: usize, count: usize) -> Range<usize> {
     group * PAGES_PER_FRAGMENT..((group + 1) * PAGES_PER_FRAGMENT).min(count)
 }
 
@@ -411,7 +614,7 @@ pub fn group_path(group: usize) -> String {
 
 /// One shard's bytes; see docs/search.md.
 fn encode_shard(terms: &[Term]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(SHARD_TARGET_BYTES * 2);
+    let mut out = Vec::with_capacity(terms.iter().map(|t| t.size()).sum::<usize>() + 8);
     write_varint(&mut out, terms.len() as u32);
     let mut leader_of_stem: HashMap<&str, usize> = HashMap::default();
     let mut previous: &[u8] = &[];
@@ -421,9 +624,9 @@ fn encode_shard(terms: &[Term]) -> Vec<u8> {
         write_varint(&mut out, shared as u32);
         write_varint(&mut out, (text.len() - shared) as u32);
         out.extend_from_slice(&text[shared..]);
-        let leader = *leader_of_stem.entry(term.stem.as_str()).or_insert(i);
+        let leader = *leader_of_stem.entry(&term.stem).or_insert(i);
         write_varint(&mut out, (i - leader) as u32);
-        write_varint(&mut out, term.postings.len() as u32);
+        write_varint(&mut out, term.count);
         write_varint(&mut out, term.encoded.len() as u32);
         out.extend_from_slice(&term.encoded);
         previous = text;
@@ -434,15 +637,22 @@ fn encode_shard(terms: &[Term]) -> Vec<u8> {
 /// Each posting as three varints: the gap from the previous page id (the first: the page id),
 /// the weight, the chunk.
 fn encode_postings(postings: &[Posting]) -> Vec<u8> {
-    let mut out = Vec::with_capacity(postings.len() * 3);
-    let mut previous = 0;
-    for p in postings {
-        write_varint(&mut out, p.page - previous);
-        write_varint(&mut out, p.weight);
-        write_varint(&mut out, p.chunk);
-        previous = p.page;
+    let mut list = List { bytes: Vec::with_capacity(postings.len() * 3), ..List::default() };
+    for &p in postings {
+        list.push(p);
     }
-    out
+    list.bytes
+}
+
+fn decode_postings(bytes: &[u8], count: u32) -> Vec<Posting> {
+    let mut at = 0;
+    let mut page = 0;
+    (0..count)
+        .map(|_| {
+            page += read_varint(bytes, &mut at);
+            Posting { page, weight: read_varint(bytes, &mut at), chunk: read_varint(bytes, &mut at) }
+        })
+        .collect()
 }
 
 /// Unsigned LEB128: seven bits a byte, low bits first, the high bit set on all but the last.
@@ -454,8 +664,21 @@ fn write_varint(out: &mut Vec<u8>, mut value: u32) {
     out.push(value as u8);
 }
 
+fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
+    let (mut value, mut shift) = (0u32, 0);
+    loop {
+        let b = bytes[*at];
+        *at += 1;
+        value |= u32::from(b & 0x7f) << shift;
+        if b & 0x80 == 0 {
+            return value;
+        }
+        shift += 7;
+    }
+}
+
 /// A page's sections cut into chunks of at most [`CHUNK_BYTES`], each with its section's heading.
-fn chunks(page: &Page) -> Vec<Chunk> {
+fn chunks(page: &Page) -> Vec<Chunk<'_>> {
     let mut out = Vec::new();
     for section in &page.sections {
         let mut rest = section.text.as_str();
@@ -471,9 +694,9 @@ fn chunks(page: &Page) -> Vec<Chunk> {
                 rest[..limit].rfind(' ').filter(|&at| at > 0).unwrap_or(limit)
             };
             out.push(Chunk {
-                heading: section.heading.clone(),
-                anchor: section.anchor.clone(),
-                text: rest[..cut].to_string(),
+                heading: Cow::Borrowed(&section.heading),
+                anchor: Cow::Borrowed(&section.anchor),
+                text: Cow::Borrowed(&rest[..cut]),
             });
             rest = rest[cut..].trim_start();
             if rest.is_empty() {
@@ -485,11 +708,11 @@ fn chunks(page: &Page) -> Vec<Chunk> {
 }
 
 /// Page `id`'s first fragment (its group's entry), and the files of the chunks past it.
-fn fragments(id: usize, page: &Page, chunks: Vec<Chunk>) -> (Fragment, Vec<File>) {
+fn fragments<'a>(id: usize, page: &'a Page, chunks: Vec<Chunk<'a>>) -> (Fragment<'a>, Vec<File>) {
     let mut chunks = chunks.into_iter();
-    let fragment = |part: usize, chunks: Vec<Chunk>| Fragment {
-        url: page.url.clone(),
-        title: page.title.clone(),
+    let fragment = |part: usize, chunks: Vec<Chunk<'a>>| Fragment {
+        url: Cow::Borrowed(&page.url),
+        title: Cow::Borrowed(&page.title),
         first: part * CHUNKS_PER_FRAGMENT,
         chunks,
     };
@@ -516,20 +739,6 @@ pub fn fragment_path(page: usize, part: usize) -> String {
 #[cfg(test)]
 /// One term of a shard as a reader decodes it: (text, stem group back-reference, postings).
 pub(crate) type Decoded = (String, u32, Vec<(u32, u32, u32)>);
-
-#[cfg(test)]
-fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
-    let (mut value, mut shift) = (0u32, 0);
-    loop {
-        let b = bytes[*at];
-        *at += 1;
-        value |= u32::from(b & 0x7f) << shift;
-        if b & 0x80 == 0 {
-            return value;
-        }
-        shift += 7;
-    }
-}
 
 #[cfg(test)]
 /// The reader of docs/search.md's shard layout, as search.js implements it.
@@ -676,7 +885,7 @@ mod tests {
         let group: Vec<Fragment> = serde_json::from_slice(&files["search/f/0.json"]).unwrap();
         let f0 = &group[0];
         assert!(f0.chunks.iter().all(|c| c.text.len() <= CHUNK_BYTES && !c.text.ends_with(' ')));
-        let rejoined: Vec<&str> = f0.chunks.iter().map(|c| c.text.as_str()).collect();
+        let rejoined: Vec<&str> = f0.chunks.iter().map(|c| c.text.as_ref()).collect();
         assert_eq!(rejoined.join(" "), text);
         let long = "word ".repeat(20_000);
         let files = files_map(build(&[page("/huge/", "Huge", &[("H", "h", &long)])], "en"));
@@ -696,7 +905,7 @@ mod tests {
     /// An index built from `pages`, and the files it wrote.
     fn index_of(pages: &[Page], language: &str) -> (Index, HashMap<String, Vec<u8>>) {
         let files = Mutex::new(Vec::new());
-        let index = Index::new(pages.to_vec(), language, &|f| {
+        let index = Index::new(pages, language, &|f| {
             files.lock().unwrap().push(f);
         });
         (index, files_map(files.into_inner().unwrap()))
@@ -731,7 +940,7 @@ mod tests {
         ];
         let after = [before[0].clone(), page("/b/", "Beta", &[("", "", "new words here")])];
         let (mut index, mut files) = index_of(&before, "en");
-        let changes = index.replace_page(1, &after[1], Some(&files[&group_path(0)])).unwrap();
+        let changes = index.replace_page(1, &after[1], &|path| files.get(path).cloned()).unwrap();
         assert!(
             changes.write.len() < files.len() / 2,
             "only some files change: {} of {}",
@@ -758,7 +967,7 @@ mod tests {
         for part in &parts {
             assert!(files.contains_key(part), "{part} in {:?}", files.keys().collect::<Vec<_>>());
         }
-        let changes = index.replace_page(1, &after[1], Some(&files[&group_path(0)])).unwrap();
+        let changes = index.replace_page(1, &after[1], &|path| files.get(path).cloned()).unwrap();
         assert_eq!(changes.remove, parts);
         for path in &changes.remove {
             files.remove(path);
@@ -766,11 +975,13 @@ mod tests {
         files.extend(changes.write);
         assert_eq!(files, files_map(build(&after, "en")), "what a clean build writes, and nothing more");
         // And growing again writes them again.
-        let changes = index.replace_page(1, &before[1], Some(&files[&group_path(0)])).unwrap();
+        let changes = index.replace_page(1, &before[1], &|path| files.get(path).cloned()).unwrap();
         assert!(changes.remove.is_empty());
         files.extend(changes.write);
         assert_eq!(files, files_map(build(&before, "en")));
-        assert!(index.replace_page(1, &before[1], None).is_err(), "no group file, no guess");
-        assert!(index.replace_page(1, &before[1], Some(b"[]")).is_err(), "a group file of other pages");
+        assert!(index.replace_page(1, &before[1], &|_| None).is_err(), "no group file, no guess");
+        let others =
+            |path: &str| if path == group_path(0) { Some(b"[]".to_vec()) } else { files.get(path).cloned() };
+        assert!(index.replace_page(1, &before[1], &others).is_err(), "a group file of other pages");
     }
 }

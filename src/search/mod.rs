@@ -2,8 +2,9 @@
 //! from the text tandem already rendered. The format is described in docs/search.md.
 //!
 //! The interface is narrow on purpose: the renderer hands over, per page, its URL, title and
-//! sections of plain text ([`extract::sections`] makes them from rendered HTML), and gets back the
-//! files to write. Nothing here knows about templates, quizzes or the output folder.
+//! sections of plain text (the Markdown pass collects them as it writes a page's HTML, with
+//! [`extract::Collector`]; [`extract::sections`] reads them from a snippet of HTML), and gets
+//! back the files to write. Nothing here knows about templates, quizzes or the output folder.
 
 pub mod extract;
 pub mod index;

@@ -22,39 +22,49 @@ fn is_word_char(c: char) -> bool {
 
 /// Calls `f` with every term of `text`, folded (see [`fold_into`]), in order.
 pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
+    let bytes = text.as_bytes();
     let mut folded = String::new();
-    if text.is_ascii() {
-        // Most text: words are runs of ASCII letters and digits.
-        for word in text.split(|c: char| !c.is_ascii_alphanumeric()).filter(|w| !w.is_empty()) {
-            // Most words are already folded: no copy for them.
-            if word.len() <= MAX_TERM_CHARS && !word.bytes().any(|b| b.is_ascii_uppercase()) {
-                f(word);
-            } else {
-                fold_into(word, &mut folded);
-                f(&folded);
+    let mut at = 0;
+    while at < bytes.len() {
+        let b = bytes[at];
+        if b < 0x80 {
+            if !b.is_ascii_alphanumeric() {
+                at += 1;
+                continue;
             }
-        }
-        return;
-    }
-    let mut start = None;
-    for (i, c) in text.char_indices() {
-        match (is_word_char(c), start) {
-            (true, None) => start = Some(i),
-            (false, Some(s)) => {
-                fold_into(&text[s..i], &mut folded);
-                if !folded.is_empty() {
+            // Most words: ASCII letters and digits, scanned without decoding.
+            let start = at;
+            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+                at += 1;
+            }
+            if bytes.get(at).is_none_or(|&b| b < 0x80) {
+                let word = &text[start..at.min(start + MAX_TERM_CHARS)];
+                if word.bytes().any(|b| b.is_ascii_uppercase()) {
+                    folded.clear();
+                    folded.push_str(word);
+                    folded.make_ascii_lowercase();
                     f(&folded);
+                } else {
+                    f(word);
                 }
-                start = None;
+                continue;
             }
-            (true, Some(_)) | (false, None) => {}
+            // The word goes on past ASCII: read again as the general case.
+            at = start;
+        } else {
+            let c = text[at..].chars().next().expect("at a char boundary");
+            if !is_word_char(c) {
+                at += c.len_utf8();
+                continue;
+            }
         }
-    }
-    if let Some(s) = start {
-        fold_into(&text[s..], &mut folded);
+        let start = at;
+        let end = text[start..].find(|c: char| !is_word_char(c)).map_or(text.len(), |e| start + e);
+        fold_into(&text[start..end], &mut folded);
         if !folded.is_empty() {
             f(&folded);
         }
+        at = end;
     }
 }
 
@@ -124,6 +134,34 @@ mod tests {
         assert!(cases.len() > 5);
         for case in cases {
             assert_eq!(terms(&case.text), case.terms, "terms of {:?}", case.text);
+        }
+    }
+
+    #[test]
+    fn the_ascii_fast_path_splits_and_folds_as_the_general_case_does() {
+        // The general case: split at every char that is not a word char, fold each word.
+        let general = |text: &str| -> Vec<String> {
+            let mut out = Vec::new();
+            for word in text.split(|c: char| !is_word_char(c)).filter(|w| !w.is_empty()) {
+                let mut folded = String::new();
+                fold_into(word, &mut folded);
+                if !folded.is_empty() {
+                    out.push(folded);
+                }
+            }
+            out
+        };
+        let long = "Ab".repeat(20);
+        let texts = [
+            "Plain words, UPPER and MiXed 42x.".to_string(),
+            "café Éa aÉ a’b “quoted” ﬁle Straße ΣΑΣ x\u{301}y".to_string(),
+            format!("{long} {long}é é{long} {long}"),
+            "tab\tnew\nline\u{a0}nbsp\u{3000}ideographic".to_string(),
+            String::new(),
+            "’’’ ,,, ".to_string(),
+        ];
+        for text in texts {
+            assert_eq!(terms(&text), general(&text), "{text:?}");
         }
     }
 

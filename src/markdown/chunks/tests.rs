@@ -56,6 +56,7 @@ fn assert_same(text: &str, body_start: usize, chunk_bytes: usize) -> usize {
     assert_eq!(format!("{:?}", pieces.links), format!("{:?}", whole.links), "links differ for {text:?}");
     assert_eq!(pieces.shortcodes, whole.shortcodes, "shortcodes differ for {text:?}");
     assert_eq!(pieces.diagnostics, whole.diagnostics, "diagnostics differ for {text:?}");
+    assert_eq!(pieces.search_text, whole.search_text, "search text differs for {text:?}");
     pieces.pieces
 }
 

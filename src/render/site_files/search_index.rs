@@ -1,9 +1,9 @@
 //! `search/`: the full-text index the search box reads (docs/search.md), made by [`crate::search`]
 //! from the text of every page as it was just rendered.
 //!
-//! Unlike the other site files it needs the rendered pages, so the rendering writes it once
-//! every page is rendered (and again, in part, after the dev server re-renders one page) instead
-//! of [`super::render_all`]; its manifest is reserved all the same.
+//! Unlike the other site files it needs the rendered pages, so the rendering writes it as it
+//! renders them ([`render_and_index`]; and again, in part, after the dev server re-renders one
+//! page) instead of [`super::render_all`]; its manifest is reserved all the same.
 
 use std::sync::{Mutex, PoisonError};
 
@@ -11,7 +11,6 @@ use rayon::prelude::*;
 
 use crate::content::DocId;
 use crate::diagnostic::Diagnostic;
-use crate::markdown::Rendered;
 use crate::render::{Output, Site, write as write_file};
 use crate::search;
 
@@ -22,8 +21,8 @@ pub const FILE: &str = "search/index.json";
 pub const FOLDERS: &[&str] = &["search/s", "search/f"];
 
 /// A guide or section page as search knows it: its title, its description as the first text, and
-/// its rendered Markdown split at its headings.
-pub fn page(site: &Site, doc: DocId, md: Option<&Rendered>) -> search::Page {
+/// `text`, the sections of its rendered Markdown (see [`crate::markdown::Rendered::search_text`]).
+pub fn page(site: &Site, doc: DocId, mut text: Vec<search::Section>) -> search::Page {
     let (title, description, path) = match doc {
         DocId::Page(id) => {
             let p = &site.content.pages[id];
@@ -34,24 +33,55 @@ pub fn page(site: &Site, doc: DocId, md: Option<&Rendered>) -> search::Page {
             (&s.meta.title, &s.meta.description, &s.path)
         }
     };
-    let mut sections = md.map(|md| search::extract::sections(&md.html)).unwrap_or_default();
     if !description.is_empty() {
-        sections.insert(0, search::Section { text: description.clone(), ..search::Section::default() });
+        text.insert(0, search::Section { text: description.clone(), ..search::Section::default() });
     }
-    search::Page { url: site.url(path), title: title.clone(), sections }
+    search::Page { url: site.url(path), title: title.clone(), sections: text }
 }
 
-/// Indexes `pages` (search page id = position) and writes the index's files as they are made;
-/// gives the index and the problems met writing it.
-pub fn build(site: &Site, pages: Vec<search::Page>, out: &dyn Output) -> (search::Index, Vec<Diagnostic>) {
+/// Renders documents `0..count` (search page id = position) with `render`, in parallel, and
+/// indexes each group of pages as soon as it is rendered, so that no page's text outlives its
+/// group; writes the index's files as they are made. Gives what `render` gave for each
+/// document, in order, the index, and the problems met writing it.
+pub fn render_and_index<S: Send>(
+    site: &Site,
+    count: usize,
+    out: &dyn Output,
+    render: impl Fn(usize) -> (S, search::Page) + Sync,
+) -> (Vec<S>, search::Index, Vec<Diagnostic>) {
     let errors = Mutex::new(Vec::new());
     let write = |(path, bytes): search::File| {
         if let Err(d) = write_file(out, &path, bytes) {
             errors.lock().unwrap_or_else(PoisonError::into_inner).push(d);
         }
     };
-    let index = search::Index::new(pages, &site.config.language, &write);
-    (index, errors.into_inner().unwrap_or_else(PoisonError::into_inner))
+    let per_group = search::index::PAGES_PER_FRAGMENT;
+    let (rendered, postings) = (0..count.div_ceil(per_group))
+        .into_par_iter()
+        .fold(
+            || (Vec::new(), search::index::Postings::default()),
+            |(mut rendered, mut postings), group| {
+                let ids = group * per_group..((group + 1) * per_group).min(count);
+                let pages: Vec<search::Page> = ids
+                    .map(|id| {
+                        let (state, page) = render(id);
+                        rendered.push(state);
+                        page
+                    })
+                    .collect();
+                postings.add_group(group, &pages, &write);
+                (rendered, postings)
+            },
+        )
+        .reduce(
+            || (Vec::new(), search::index::Postings::default()),
+            |(mut rendered, postings), (later, later_postings)| {
+                rendered.extend(later);
+                (rendered, postings.merge(later_postings))
+            },
+        );
+    let index = search::Index::from_postings(postings, count, &site.config.language, &write);
+    (rendered, index, errors.into_inner().unwrap_or_else(PoisonError::into_inner))
 }
 
 /// Replaces page `id` of the index with `page`, and writes and deletes the files that changed;
@@ -62,11 +92,12 @@ pub fn replace_page(
     page: &search::Page,
     out: &dyn Output,
 ) -> Vec<Diagnostic> {
-    let group_path = search::index::group_path(id / search::index::PAGES_PER_FRAGMENT);
-    let group = out.read(&group_path);
-    let changes = match index.replace_page(id, page, group.as_deref()) {
+    let changes = match index.replace_page(id, page, &|path| out.read(path)) {
         Ok(changes) => changes,
-        Err(why) => return vec![Diagnostic::error(&group_path, why)],
+        Err(why) => {
+            let group_path = search::index::group_path(id / search::index::PAGES_PER_FRAGMENT);
+            return vec![Diagnostic::error(&group_path, why)];
+        }
     };
     let mut errors: Vec<Diagnostic> = changes
         .write
