@@ -28,6 +28,8 @@ pub struct Config {
     #[serde(default)]
     pub markdown: MarkdownConfig,
     #[serde(default)]
+    pub feed: FeedConfig,
+    #[serde(default)]
     pub extra: toml::Table,
 }
 
@@ -68,6 +70,21 @@ impl Default for MarkdownConfig {
             highlight: true,
             math: true,
         }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct FeedConfig {
+    /// The most guides `atom.xml` lists, newest first (0: all of them). Feed readers fetch the
+    /// whole feed every time they look, and a feed of every guide of a 10,000-page site is 4 MB;
+    /// like Hugo's `services.rss.limit` and Zola's `feed_limit`, but on by default.
+    pub limit: usize,
+}
+
+impl Default for FeedConfig {
+    fn default() -> Self {
+        FeedConfig { limit: 50 }
     }
 }
 

@@ -819,6 +819,7 @@ impl Plan {
             language: book.language.clone().unwrap_or_else(|| "en".into()),
             theme: "default".into(),
             build: Default::default(),
+            feed: Default::default(),
             markdown: MarkdownConfig {
                 smart_punctuation: book.smart_punctuation(),
                 ..MarkdownConfig::default()

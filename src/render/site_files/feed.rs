@@ -1,4 +1,5 @@
-//! `atom.xml`: the guides, newest first when dated, else in reading order.
+//! `atom.xml`: the guides, newest first when dated, else in reading order; the first
+//! `[feed] limit` of them.
 
 use serde::Serialize;
 use tera::Context;
@@ -26,8 +27,13 @@ pub fn render(site: &Site, templates: &Templates, out: &dyn Output) -> Vec<Diagn
         b.updated.as_ref().or(b.date.as_ref()).cmp(&a.updated.as_ref().or(a.date.as_ref()))
     });
     let fallback_date = "1970-01-01T00:00:00Z";
+    let limit = match site.config.feed.limit {
+        0 => guides.len(),
+        n => n,
+    };
     let entries: Vec<FeedEntry> = guides
         .iter()
+        .take(limit)
         .map(|&id| {
             let p = &content.pages[id];
             FeedEntry {
