@@ -310,8 +310,8 @@ fn file_names_that_urls_cannot_hold_are_percent_encoded() {
     assert!(sitemap.contains("https://example.org/q&amp;a%20%231/caf%C3%A9%20au%20lait/"), "{sitemap}");
 }
 
-/// The section navigation of a page of a big section lists the stretch of 20 it is in, with links
-/// to the stretches around it and to the section's page; a small section lists every page.
+/// The section navigation of a page of a big section lists the 5 pages around it and links to the
+/// section's page, which lists them all; a small section lists every page (issue 12.2).
 #[test]
 fn section_navigation_stays_small_on_big_sections() {
     let f = Fixture::new();
@@ -329,34 +329,88 @@ fn section_navigation_stays_small_on_big_sections() {
         let at = html.find(r#"<nav class="section-nav""#).unwrap_or_else(|| panic!("no section nav: {html}"));
         html[at..at + html[at..].find("</nav>").unwrap()].to_string()
     };
-    let links = |nav: &str| nav.matches("<li><a ").count();
+    let listed = |nav: &str| -> Vec<String> {
+        nav.split("<li><a ")
+            .skip(1)
+            .map(|l| l[l.find('>').unwrap() + 1..l.find("</a>").unwrap()].to_string())
+            .collect()
+    };
+    let pages = |from: usize, to: usize| (from..=to).map(|i| format!("Page {i:02}")).collect::<Vec<_>>();
 
     let middle = nav("public/big/p25/index.html");
-    assert_eq!(links(&middle), 20, "{middle}");
-    assert!(middle.contains(">Page 21</a>") && middle.contains(">Page 40</a>"), "{middle}");
-    assert!(!middle.contains(">Page 20</a>") && !middle.contains(">Page 41</a>"), "{middle}");
+    assert_eq!(listed(&middle), pages(23, 27), "{middle}");
     assert!(middle.contains(r#"<a href="/big/p25/" aria-current="page">Page 25</a>"#), "{middle}");
     assert_eq!(middle.matches("aria-current").count(), 1, "{middle}");
-    assert!(middle.contains(r#"<a href="/big/p01/">Earlier pages</a>"#), "{middle}");
-    assert!(middle.contains(r#"<a href="/big/p41/">Later pages</a>"#), "{middle}");
-    assert!(middle.contains(r#"21–40 of <a href="/big/">all 45 pages</a>"#), "{middle}");
-
-    let first = nav("public/big/p01/index.html");
-    assert!(!first.contains("Earlier pages") && first.contains("Later pages"), "{first}");
-    let last = nav("public/big/p45/index.html");
-    assert_eq!(links(&last), 5, "{last}");
-    assert!(last.contains("Earlier pages") && !last.contains("Later pages"), "{last}");
-    assert!(last.contains("41–45 of"), "{last}");
-    // The section's own page still lists every page.
-    assert_eq!(f.read("public/big/index.html").matches(">Page ").count(), 45);
+    assert!(middle.contains(r#"23–27 of <a href="/big/">all 45 pages</a>"#), "{middle}");
+    // At the section's ends the five shift inwards.
+    for (page, first) in [(1, 1), (2, 1), (3, 1), (4, 2), (44, 41), (45, 41)] {
+        let html = nav(&format!("public/big/p{page:02}/index.html"));
+        assert_eq!(listed(&html), pages(first, first + 4), "page {page}: {html}");
+        assert!(html.contains(&format!(r#"<a href="/big/p{page:02}/" aria-current="page">"#)), "{html}");
+    }
+    // The section's own page lists every page, as titles past 20.
+    let listing = f.read("public/big/index.html");
+    assert_eq!(listing.matches(">Page ").count(), 45, "{listing}");
+    assert!(
+        listing.contains(r#"<ul class="page-list"><li><a href="/big/p01/">Page 01</a></li>"#),
+        "{listing}"
+    );
 
     let small = nav("public/guides/one/index.html");
-    assert!(
-        !small.contains("section-nav-range") && !small.contains("Earlier") && !small.contains("Later"),
-        "{small}"
-    );
+    assert!(!small.contains(" of <a "), "{small}");
     assert!(small.contains(r#"<a href="/guides/one/" aria-current="page">One</a>"#), "{small}");
     assert!(small.contains(r#"<a href="/guides/two/">Two</a>"#), "{small}");
+    assert!(!f.read("public/guides/index.html").contains("page-list"));
+}
+
+/// A site of more than 10 sections lists only the current one in every page's header, with a
+/// link to the home page's list of all; the home page shows 20 pages of each section and links to
+/// the rest; the feed lists `[feed] limit` guides (issue 12.2).
+#[test]
+fn big_sites_keep_each_pages_header_home_page_and_feed_small() {
+    let f = Fixture::new();
+    for s in 1..=12 {
+        f.write(&format!("content/s{s:02}/_index.md"), &format!("---\ntitle: Section {s:02}\n---\n"));
+        let pages = if s == 1 { 55 } else { 1 };
+        for p in 1..=pages {
+            let date = format!("2026-{:02}-{:02}", 1 + p / 28, 1 + p % 28);
+            f.write(
+                &format!("content/s{s:02}/p{p:02}.md"),
+                &format!("---\ntitle: S{s:02} page {p:02}\nweight: {p}\ndate: {date}\n---\nText.\n"),
+            );
+        }
+    }
+    let run = f.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = f.read("public/s03/p01/index.html");
+    let header = &page[page.find(r#"<nav class="site-nav""#).unwrap()..];
+    let header = &header[..header.find("</nav>").unwrap()];
+    assert!(header.contains(r#"<a href="/s03/" aria-current="true">Section 03</a>"#), "{header}");
+    assert!(!header.contains("Section 04") && !header.contains("Guides"), "{header}");
+    // The fixture's own guides section makes 13.
+    assert!(header.contains(r#"<a href="/#home-1">All 13 sections</a>"#), "{header}");
+
+    let home = f.read("public/index.html");
+    assert!(home.contains(r#"id="home-1""#), "{home}");
+    assert!(home.contains(">S01 page 20</a>") && !home.contains(">S01 page 21</a>"), "{home}");
+    assert!(home.contains(r#"<a href="/s01/">All 55 pages of Section 01</a>"#), "{home}");
+    assert!(home.contains(">S02 page 01</a>") && !home.contains("pages of Section 02"), "{home}");
+
+    // 68 guides: the fixture's 2, 55 and 11.
+    let feed = |f: &Fixture| f.read("public/atom.xml").matches("<entry>").count();
+    assert_eq!(feed(&f), 50);
+    f.write("site.toml", &format!("{}\n[feed]\nlimit = 3\n", f.read("site.toml")));
+    assert_eq!(f.build().code, 0);
+    let atom = f.read("public/atom.xml");
+    assert_eq!(feed(&f), 3, "{atom}");
+    // Newest first.
+    assert!(
+        atom.contains("S01 page 55") && atom.contains("S01 page 53") && !atom.contains("S01 page 52"),
+        "{atom}"
+    );
+    f.write("site.toml", &f.read("site.toml").replace("limit = 3", "limit = 0"));
+    assert_eq!(f.build().code, 0);
+    assert_eq!(feed(&f), 68);
 }
 
 /// SPEC §3.2 and issue 11.7: what each quiz page offers follows its keys, and every quiz says

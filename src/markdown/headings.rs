@@ -51,8 +51,9 @@ impl Transform for Headings {
             queue.extend(inner);
             if pass.config.heading_anchors {
                 // The heading names the link; the `#` glyph comes from CSS, so nothing is read twice.
-                let anchor =
-                    format!(r##" <a class="anchor" href="#{unique}" aria-labelledby="{unique}"></a>"##);
+                // No class: the theme finds it as a heading's `a[aria-labelledby]` (on a big site
+                // every byte here is paid once per heading of every page).
+                let anchor = format!(r##" <a href="#{unique}" aria-labelledby="{unique}"></a>"##);
                 queue.push_back((Event::InlineHtml(anchor.into()), range.clone()));
             }
             queue.push_back(end.unwrap_or((Event::End(TagEnd::Heading(level)), range)));

@@ -406,7 +406,7 @@ mod tests {
         let ids: Vec<_> = r.toc.iter().map(|t| t.id.as_str()).collect();
         assert_eq!(ids, ["hello-world", "hello-world-1", "mine"]);
         assert!(
-            r.html.contains(r##"<h1 id="hello-world">Hello, World <a class="anchor" href="#hello-world""##),
+            r.html.contains(r##"<h1 id="hello-world">Hello, World <a href="#hello-world" aria-labelledby="hello-world"></a></h1>"##),
             "{}",
             r.html
         );

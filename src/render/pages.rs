@@ -1,6 +1,7 @@
 //! Guide pages, quiz pages and section pages through their templates, and the section navigation.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
@@ -79,8 +80,8 @@ pub(super) fn render_page(
         source: page.source.path.display().to_string(),
     };
     let mut ctx = base_context(site, &page.path, page.section);
-    let nav = section_navs.for_page(site, id, page.section);
-    ctx.insert("section_nav", &nav.map(|html| mark_current(html, &ctx_page.url)).unwrap_or_default());
+    let nav = section_navs.for_page(site, templates, id, page.section)?;
+    ctx.insert("section_nav", &nav.map(|html| mark_current(&html, &ctx_page.url)).unwrap_or_default());
     ctx.insert("page", &ctx_page);
     let html = templates.render(template, &ctx, &page.source.path)?;
     write(out, &output_file(&page.path), html.into_bytes())
@@ -142,95 +143,133 @@ pub(super) fn render_section(
     write(out, &output_file(&section.path), html.into_bytes())
 }
 
-/// How many of a top-level section's pages the section navigation of a page lists: a section with
-/// more shows the stretch of this many the page is in, with links to the stretches before and
-/// after it and to the section's own page, which lists them all.
-pub const SECTION_NAV_STRETCH: usize = 20;
+/// A top-level section with at most this many pages lists all of them in each page's section
+/// navigation (rendered once for the section); a bigger one lists the neighbourhood of the page,
+/// [`SECTION_NAV_AROUND`] pages on each side, with a link to the section's own page, which lists
+/// them all.
+pub const SECTION_NAV_ALL: usize = 20;
 
-/// What `partials/section-nav.html` gets as `section_pages`: one stretch of a top-level section's
-/// pages.
+/// How many pages before and after the current one the section navigation of a big section lists
+/// (more on one side at the section's ends, so that it always lists `2 × this + 1`).
+pub const SECTION_NAV_AROUND: usize = 2;
+
+/// What `partials/section-nav.html` gets as `section_pages`: a top-level section's pages, or on a
+/// big section the neighbourhood of one page.
 #[derive(Serialize)]
-struct SectionNavStretch<'a> {
+struct SectionNavPages<'a> {
     title: &'a str,
     url: String,
-    /// The pages of this stretch, in the section's order.
+    /// The pages listed, in the section's order.
     pages: Vec<PageSummary<'a>>,
-    /// Where the stretch is in the section, counted from 1, and how many pages the section has.
+    /// Where the pages listed are in the section, counted from 1, and how many pages it has.
     first: usize,
     last: usize,
     total: usize,
-    /// The first page of the stretch before this one and of the one after, if any.
+    /// The page just before the ones listed and the one just after, if any.
     earlier: Option<Link>,
     later: Option<Link>,
 }
 
-/// `partials/section-nav.html` rendered once per stretch of [`SECTION_NAV_STRETCH`] pages of
-/// each top-level section, with no page marked current.
+/// The section navigation of each page, from `partials/section-nav.html`, with no page marked
+/// current: pages get it as `section_nav`, with their own link marked by [`mark_current`].
 ///
-/// On big sites a section's navigation would be most of every page's HTML if it listed every page
-/// of the section; rendering it once per stretch instead of once per page is also what keeps a
-/// 10,000-page build fast. Pages get it as `section_nav`, with their own link marked by
-/// [`mark_current`].
+/// A small section's navigation is rendered once for all its pages. A big one lists only the
+/// neighbourhood of each page, so it is rendered per page, when the page is: on a 10,000-page
+/// site in sections of 500, listing 20 pages of the section on each cost 2.4 KB a page (a quarter
+/// of what the bench corpus's Hugo writes for a whole page), listing all of them 55 KB.
 #[derive(Default)]
 pub(super) struct SectionNavs {
-    /// By top-level section: each stretch's HTML, in order.
-    stretches: HashMap<SectionId, Vec<String>>,
-    /// Each page listed in a top-level section's navigation: its place there.
+    /// By small top-level section: its navigation, listing every page.
+    whole: HashMap<SectionId, String>,
+    /// The big top-level sections, whose pages get their neighbourhood; set only when the partial
+    /// rendered for one of them, so that a broken partial is reported once, not once per page.
+    big: HashSet<SectionId>,
+    /// Each page of a top-level section: its place there.
     place: HashMap<PageId, usize>,
 }
 
 impl SectionNavs {
-    /// The navigation for a page of `section` (the stretch it is in), not yet marked.
-    fn for_page(&self, site: &Site, id: PageId, section: SectionId) -> Option<&str> {
-        let top = *site.content.ancestors(section).get(1)?;
-        let stretches = self.stretches.get(&top)?;
-        let at = self.place.get(&id).map_or(0, |place| place / SECTION_NAV_STRETCH);
-        stretches.get(at).map(String::as_str)
+    /// The navigation for page `id` of `section`, not yet marked.
+    fn for_page(
+        &self,
+        site: &Site,
+        templates: &Templates,
+        id: PageId,
+        section: SectionId,
+    ) -> Result<Option<Cow<'_, str>>, Diagnostic> {
+        let Some(&top) = site.content.ancestors(section).get(1) else { return Ok(None) };
+        if let Some(html) = self.whole.get(&top) {
+            return Ok(Some(Cow::Borrowed(html)));
+        }
+        if !self.big.contains(&top) {
+            return Ok(None);
+        }
+        // A page of a subsection is not in the top-level section's list: it gets the list's start.
+        let at = self.place.get(&id).copied().unwrap_or(0);
+        Ok(Some(Cow::Owned(render_section_nav(
+            site,
+            templates,
+            top,
+            neighbourhood(at, total_pages(site, top)),
+        )?)))
     }
+}
+
+fn total_pages(site: &Site, section: SectionId) -> usize {
+    site.content.sections[section].pages.len()
+}
+
+/// The places (from 0, end exclusive) that a big section's navigation lists for the page at `at`
+/// of `total`: [`SECTION_NAV_AROUND`] on each side, shifted inwards at the section's ends.
+fn neighbourhood(at: usize, total: usize) -> std::ops::Range<usize> {
+    let len = (2 * SECTION_NAV_AROUND + 1).min(total);
+    let start = at.saturating_sub(SECTION_NAV_AROUND).min(total - len);
+    start..start + len
+}
+
+/// `partials/section-nav.html` for top-level section `id`, listing its pages at `places`.
+fn render_section_nav(
+    site: &Site,
+    templates: &Templates,
+    id: SectionId,
+    places: std::ops::Range<usize>,
+) -> Result<String, Diagnostic> {
+    let section = &site.content.sections[id];
+    let link = |at: Option<usize>| at.and_then(|at| section.pages.get(at)).map(|&p| site.page_link(p));
+    let pages = SectionNavPages {
+        title: &section.meta.title,
+        url: site.url(&section.path),
+        pages: section.pages[places.clone()].iter().map(|&p| site.summary(p)).collect(),
+        first: places.start + 1,
+        last: places.end,
+        total: section.pages.len(),
+        earlier: link(places.start.checked_sub(1)),
+        later: link(Some(places.end)),
+    };
+    let mut ctx = base_context(site, "", id);
+    ctx.insert("current_url", "");
+    ctx.insert("section_pages", &pages);
+    templates.render("partials/section-nav.html", &ctx, Path::new("partials/section-nav.html"))
 }
 
 pub(super) fn render_section_navs(site: &Site, templates: &Templates) -> Result<SectionNavs, Diagnostic> {
     let top_level = &site.content.sections[0].subsections;
-    let jobs: Vec<(SectionId, usize)> = top_level
-        .iter()
-        .flat_map(|&id| {
-            let pages = site.content.sections[id].pages.len();
-            (0..pages.div_ceil(SECTION_NAV_STRETCH).max(1)).map(move |stretch| (id, stretch))
-        })
-        .collect();
-    let rendered: Vec<(SectionId, String)> = jobs
+    // Small sections whole; of a big one its first page's neighbourhood, to find a broken partial.
+    let rendered: Vec<(SectionId, String)> = top_level
         .par_iter()
-        .map(|&(id, stretch)| {
-            let section = &site.content.sections[id];
-            let total = section.pages.len();
-            let start = (stretch * SECTION_NAV_STRETCH).min(total);
-            let end = (start + SECTION_NAV_STRETCH).min(total);
-            let link =
-                |at: Option<usize>| at.and_then(|at| section.pages.get(at)).map(|&p| site.page_link(p));
-            let stretch = SectionNavStretch {
-                title: &section.meta.title,
-                url: site.url(&section.path),
-                pages: section.pages[start..end].iter().map(|&p| site.summary(p)).collect(),
-                first: start + 1,
-                last: end,
-                total,
-                earlier: link(start.checked_sub(SECTION_NAV_STRETCH)),
-                later: link(Some(end)),
-            };
-            let mut ctx = base_context(site, "", id);
-            ctx.insert("current_url", "");
-            ctx.insert("section_pages", &stretch);
-            let html = templates.render(
-                "partials/section-nav.html",
-                &ctx,
-                Path::new("partials/section-nav.html"),
-            )?;
-            Ok((id, html))
+        .map(|&id| {
+            let total = total_pages(site, id);
+            let places = if total > SECTION_NAV_ALL { neighbourhood(0, total) } else { 0..total };
+            Ok((id, render_section_nav(site, templates, id, places)?))
         })
         .collect::<Result<_, Diagnostic>>()?;
     let mut navs = SectionNavs::default();
     for (id, html) in rendered {
-        navs.stretches.entry(id).or_default().push(html);
+        if total_pages(site, id) > SECTION_NAV_ALL {
+            navs.big.insert(id);
+        } else {
+            navs.whole.insert(id, html);
+        }
     }
     for &id in top_level {
         navs.place.extend(site.content.sections[id].pages.iter().enumerate().map(|(at, &p)| (p, at)));
@@ -260,6 +299,19 @@ pub(super) fn tag_link(site: &Site, tag: &str) -> Link {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_neighbourhood_is_shifted_inwards_at_the_ends() {
+        assert_eq!(neighbourhood(0, 500), 0..5);
+        assert_eq!(neighbourhood(1, 500), 0..5);
+        assert_eq!(neighbourhood(2, 500), 0..5);
+        assert_eq!(neighbourhood(3, 500), 1..6);
+        assert_eq!(neighbourhood(250, 500), 248..253);
+        assert_eq!(neighbourhood(498, 500), 495..500);
+        assert_eq!(neighbourhood(499, 500), 495..500);
+        assert_eq!(neighbourhood(0, 3), 0..3);
+        assert_eq!(neighbourhood(0, 0), 0..0);
+    }
 
     #[test]
     fn only_the_current_pages_link_is_marked() {

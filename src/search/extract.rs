@@ -378,7 +378,7 @@ mod tests {
     #[test]
     fn text_is_split_at_headings_with_ids() {
         let html = "<p>Intro <em>text</em>.</p>\n<h2 id=\"first\">First &amp; <code>main</code> \
-                    <a class=\"anchor\" href=\"#first\" aria-labelledby=\"first\"></a></h2>\n\
+                    <a href=\"#first\" aria-labelledby=\"first\"></a></h2>\n\
                     <ul><li>one</li><li>two</li></ul><table><tr><td>a</td><td>b</td></tr></table>\
                     <h3 id='second'>Second</h3><pre><code>let x = 1 &lt; 2;</code></pre>";
         assert_eq!(
