@@ -346,10 +346,14 @@ pub fn render_fragment(
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
+pub(crate) mod testing {
+    use std::path::{Path, PathBuf};
 
-    struct Fixture;
+    use super::{Resolver, ShortcodeCall, ShortcodeError};
+
+    /// A resolver for the Markdown tests: `other.md` is a page, `q` a quiz, `fig`, `box` and `em`
+    /// shortcodes, callout titles `T-kind`.
+    pub(crate) struct Fixture;
     impl Resolver for Fixture {
         fn source_url(&self, _from: &Path, target: &str) -> Option<(PathBuf, String)> {
             (target == "other.md").then(|| (PathBuf::from("content/other.md"), "/other/".to_string()))
@@ -376,6 +380,12 @@ mod tests {
             format!("T-{kind}")
         }
     }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::testing::Fixture;
+    use super::*;
 
     fn md(body: &str) -> Rendered {
         let text = format!("---\ntitle: T\n---\n{body}");

@@ -3,41 +3,16 @@
 //! whole, over generated documents and over every guide of the flagship site, at piece sizes
 //! forced small so that nearly every line that may start a piece does.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-use super::super::{Document, Rendered, Resolver, ShortcodeCall, ShortcodeError, render_in_pieces};
+use super::super::testing::Fixture;
+use super::super::{Document, Rendered, render_in_pieces};
 use super::*;
 use crate::config::MarkdownConfig;
-
-struct Fixture;
-impl Resolver for Fixture {
-    fn source_url(&self, _from: &Path, target: &str) -> Option<(PathBuf, String)> {
-        (target == "other.md").then(|| (PathBuf::from("content/other.md"), "/other/".to_string()))
-    }
-    fn quiz_html(&self, id: &str) -> Option<String> {
-        (id == "q").then(|| "<form data-quiz=\"q\"></form>".to_string())
-    }
-    fn shortcode(&self, call: &ShortcodeCall, body: Option<&str>) -> Result<String, ShortcodeError> {
-        match call.name.as_str() {
-            "fig" => {
-                Ok(format!("<figure>{:?}</figure>", call.args.iter().map(|a| &a.value).collect::<Vec<_>>()))
-            }
-            "box" => Ok(format!("<div class=\"box\">{}</div>", body.unwrap_or("NO BODY"))),
-            other => Err(ShortcodeError {
-                message: format!("there is no shortcode `{other}`"),
-                hint: "did you mean `fig`?".into(),
-                argument: None,
-            }),
-        }
-    }
-    fn callout_title(&self, kind: &str) -> String {
-        format!("T-{kind}")
-    }
-}
 
 fn render(text: &str, body_start: usize, chunk_bytes: usize) -> Rendered {
     let doc = Document { path: Path::new("content/a.md"), text, body_start };
