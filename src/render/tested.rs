@@ -57,16 +57,13 @@ pub(crate) fn resolve(site: &Site, from: &Path, link: &SectionLink) -> Result<Te
 
 /// The guide or section page whose source is `source` (`None` for a quiz).
 fn document(site: &Site, source: &Path) -> Option<DocId> {
-    let content = site.content;
-    let page = content.pages.iter().position(|p| p.source.path == source);
-    if let Some(id) = page {
-        return match content.pages[id].kind {
+    match site.content.document_by_source(source)? {
+        DocId::Page(id) => match site.content.pages[id].kind {
             PageKind::Guide { .. } => Some(DocId::Page(id)),
             PageKind::Quiz(_) => None,
-        };
+        },
+        DocId::Section(id) => Some(DocId::Section(id)),
     }
-    let section = content.sections.iter().position(|s| s.source.as_ref().is_some_and(|s| s.path == source));
-    section.map(DocId::Section)
 }
 
 /// The headings of every document some quiz question `tests`, by source path.
