@@ -9,6 +9,11 @@ use clap::{Args, Parser, Subcommand};
 use tandem::build;
 use tandem::diagnostic::Report;
 
+mod allocator;
+
+#[global_allocator]
+static ALLOCATOR: allocator::PerCommand = allocator::PerCommand::new();
+
 #[derive(Parser)]
 #[command(
     name = "tandem",
@@ -125,6 +130,13 @@ fn print_report(report: &Report) {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    match &cli.command {
+        Command::Build { .. } | Command::Check { .. } => ALLOCATOR.use_mimalloc(),
+        // The dev server runs for hours and must give back what a build frees (see allocator.rs).
+        Command::Serve { .. } => {}
+        // Small: the allocator does not matter.
+        Command::Init { .. } | Command::Import { .. } => {}
+    }
     match cli.command {
         Command::Build { site, output, base_url, drafts } => {
             let opts = build::Options { root: site.root, output, base_url, drafts };
