@@ -43,6 +43,13 @@ impl TooDeep {
 /// Checks that the YAML in `source` nests at most [`MAX_DEPTH`] collections deep. Invalid YAML
 /// passes: the parser that runs next reports the syntax error with its position.
 pub fn check_yaml(source: &str) -> Result<(), TooDeep> {
+    // Each collection opens at an indicator of its own: `[` or `{` (flow), `-` (block sequence),
+    // `:` or `?` (a mapping's first key). With no more of those than the limit, the source cannot
+    // nest past it, and the walk (a second parse of every front matter) is not needed.
+    let indicators = source.bytes().filter(|b| matches!(b, b'[' | b'{' | b'-' | b':' | b'?')).count();
+    if indicators <= MAX_DEPTH {
+        return Ok(());
+    }
     let mut depth = 0usize;
     for event in YamlEvents::new(source) {
         let Ok((event, offset, _)) = event else { return Ok(()) };
@@ -93,6 +100,11 @@ mod tests {
     fn shallow_yaml_passes_in_every_style() {
         assert_eq!(check_yaml("a: [1, {b: 2}]\nc:\n  - - x\n"), Ok(()));
         assert_eq!(check_yaml(&format!("x: {}", nested("[", "]", MAX_DEPTH - 1))), Ok(()));
+        // As deep as allowed, with more indicators than levels: the walk runs, and lets it pass.
+        let colons = format!("y: \"{}\"\n", ":".repeat(MAX_DEPTH));
+        assert_eq!(check_yaml(&format!("{colons}x: {}", nested("[", "]", MAX_DEPTH - 1))), Ok(()));
+        let one_more = format!("x: {}", nested("[", "]", MAX_DEPTH));
+        assert_eq!(check_yaml(&one_more), Err(TooDeep { offset: 3 + MAX_DEPTH - 1 }), "the walk runs at 65");
         assert_eq!(check_yaml("not: [valid"), Ok(()), "syntax errors are the parser's to report");
         assert_eq!(check_yaml(""), Ok(()));
     }

@@ -99,6 +99,61 @@ struct NavSection<'a> {
     subsections: Vec<NavSection<'a>>,
 }
 
+/// The bytes a URL path keeps as they are (RFC 3986's unreserved and sub-delims, `/`, `:`, `@`);
+/// every other byte is percent-encoded.
+const URL_PATH_SAFE: [bool; 256] = {
+    let mut safe = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        safe[b] = (b as u8).is_ascii_alphanumeric()
+            || matches!(
+                b as u8,
+                b'/' | b'-'
+                    | b'.'
+                    | b'_'
+                    | b'~'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+            );
+        b += 1;
+    }
+    safe
+};
+
+/// Appends `path` to `url`, percent-encoding every byte that is not [`URL_PATH_SAFE`].
+fn push_url_path(url: &mut String, path: &str) {
+    // Pages' URLs are built many times each (navigation, breadcrumbs, links, search), and nearly
+    // all of them need no escape: runs of bytes that need none are copied whole.
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut run = 0; // where the bytes not yet copied start: all of them are safe ASCII
+    for (at, &byte) in path.as_bytes().iter().enumerate() {
+        if URL_PATH_SAFE[usize::from(byte)] {
+            continue;
+        }
+        if run < at {
+            url.push_str(&path[run..at]);
+        }
+        url.push('%');
+        url.push(char::from(HEX[usize::from(byte >> 4)]));
+        url.push(char::from(HEX[usize::from(byte & 0xF)]));
+        run = at + 1;
+    }
+    if run < path.len() {
+        url.push_str(&path[run..]);
+    }
+}
+
 /// The site, loaded and ready to render.
 pub struct Site<'a> {
     pub root: &'a Path,
@@ -112,13 +167,7 @@ impl<'a> Site<'a> {
     pub fn url(&self, path: &str) -> String {
         let mut url = String::with_capacity(self.config.base_path().len() + path.len());
         url.push_str(self.config.base_path());
-        for byte in path.bytes() {
-            if byte.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&byte) {
-                url.push(byte as char);
-            } else {
-                url.push_str(&format!("%{byte:02X}"));
-            }
-        }
+        push_url_path(&mut url, path);
         url
     }
 
@@ -246,6 +295,38 @@ fn base_context(site: &Site, current_path: &str, section: SectionId) -> Context 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_paths_escape_every_byte_but_the_safe_ones() {
+        let encoded = |path: &str| {
+            let mut url = String::new();
+            push_url_path(&mut url, path);
+            url
+        };
+        assert_eq!(encoded("/guides/a-b_c.d~e/"), "/guides/a-b_c.d~e/");
+        assert_eq!(encoded("/a b/#?%/"), "/a%20b/%23%3F%25/");
+        assert_eq!(encoded("/café/ü"), "/caf%C3%A9/%C3%BC");
+        assert_eq!(encoded("é"), "%C3%A9");
+        assert_eq!(encoded("日本/x"), "%E6%97%A5%E6%9C%AC/x");
+        assert_eq!(encoded(""), "");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn url_paths_are_escaped_byte_by_byte(path in "\\PC{0,24}") {
+            let mut url = String::new();
+            push_url_path(&mut url, &path);
+            let mut expected = String::new();
+            for byte in path.bytes() {
+                if byte.is_ascii_alphanumeric() || b"/-._~!$&'()*+,;=:@".contains(&byte) {
+                    expected.push(char::from(byte));
+                } else {
+                    expected.push_str(&format!("%{byte:02X}"));
+                }
+            }
+            proptest::prop_assert_eq!(url, expected);
+        }
+    }
 
     #[test]
     fn output_files_are_index_html_under_the_path() {

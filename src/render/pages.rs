@@ -81,11 +81,17 @@ pub(super) fn render_page(
     };
     let mut ctx = base_context(site, &page.path, page.section);
     let nav = section_navs.for_page(site, templates, id, page.section)?;
-    ctx.insert("section_nav", &nav.map(|html| mark_current(&html, &ctx_page.url)).unwrap_or_default());
+    let nav = nav.map(|html| mark_current(&html, &ctx_page.url)).unwrap_or_default();
+    let expected = ctx_page.content.len() + nav.len() + PAGE_FRAME_BYTES;
+    ctx.insert("section_nav", &nav);
     ctx.insert("page", &ctx_page);
-    let html = templates.render(template, &ctx, &page.source.path)?;
-    write(out, &output_file(&page.path), html.into_bytes())
+    let html = templates.render_file(template, &ctx, &page.source.path, expected)?;
+    write(out, &output_file(&page.path), html)
 }
+
+/// About what a page holds besides its own text and section navigation (head, header, table of
+/// contents, footer: ~4 KB in the default theme), for the size of the buffer it is rendered in.
+const PAGE_FRAME_BYTES: usize = 8 << 10;
 
 #[derive(Serialize)]
 struct SectionContext<'a> {
@@ -139,9 +145,14 @@ pub(super) fn render_section(
     }
     let mut ctx = base_context(site, &section.path, id);
     ctx.insert("section", &ctx_section);
-    let html = templates.render(template, &ctx, &file)?;
-    write(out, &output_file(&section.path), html.into_bytes())
+    let expected = html.len() + PAGE_FRAME_BYTES + section.pages.len() * SECTION_ENTRY_BYTES;
+    let html = templates.render_file(template, &ctx, &file, expected)?;
+    write(out, &output_file(&section.path), html)
 }
+
+/// About what a section page's listing holds per page (a title and its link), for the size of the
+/// buffer it is rendered in.
+const SECTION_ENTRY_BYTES: usize = 128;
 
 /// A top-level section with at most this many pages lists all of them in each page's section
 /// navigation (rendered once for the section); a bigger one lists the neighbourhood of the page,

@@ -77,14 +77,35 @@ impl Templates {
 
     /// Renders `template`; an error names the template line and the file being rendered.
     pub fn render(&self, template: &str, context: &Context, for_file: &Path) -> Result<String, Diagnostic> {
-        self.tera.render(template, context).map_err(|e| {
-            let d = template_diagnostic(&e, &self.layers);
-            let hint = match &d.hint {
-                Some(h) => format!("{h} (while rendering {})", for_file.display()),
-                None => format!("while rendering {}", for_file.display()),
-            };
-            d.with_hint(hint)
-        })
+        self.tera.render(template, context).map_err(|e| self.render_error(&e, for_file))
+    }
+
+    /// [`Templates::render`] for a whole output file: its bytes, in a buffer made for about
+    /// `expected` bytes. Tera's own buffer starts at twice the template's text, so a page whose
+    /// Markdown is longer than that grew it by doubling, copying its HTML each time; and the
+    /// String that `render` gives is checked to be UTF-8, which Tera's output always is.
+    pub fn render_file(
+        &self,
+        template: &str,
+        context: &Context,
+        for_file: &Path,
+        expected: usize,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        let mut bytes = Vec::with_capacity(expected);
+        match self.tera.render_to(template, context, &mut bytes) {
+            Ok(()) => Ok(bytes),
+            Err(e) => Err(self.render_error(&e, for_file)),
+        }
+    }
+
+    /// A template error, located in its file, naming the output file being rendered.
+    fn render_error(&self, e: &tera::Error, for_file: &Path) -> Diagnostic {
+        let d = template_diagnostic(e, &self.layers);
+        let hint = match &d.hint {
+            Some(h) => format!("{h} (while rendering {})", for_file.display()),
+            None => format!("while rendering {}", for_file.display()),
+        };
+        d.with_hint(hint)
     }
 
     pub fn layers(&self) -> &Layers {

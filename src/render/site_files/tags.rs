@@ -1,5 +1,6 @@
 //! `tags/`: a listing of every tag, and one page per tag with the pages that carry it.
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::render_template;
@@ -34,12 +35,17 @@ pub fn render(site: &Site, templates: &Templates, out: &dyn Output) -> Vec<Diagn
     let mut ctx = base_context(site, "/tags/", 0);
     ctx.insert("tags", &tags);
     problems.extend(render_template(templates, out, "tags.html", &ctx, "tags/index.html").err());
-    for (name, pages) in &content.tags {
-        let path = format!("/tags/{}/", markdown::slugify(name));
-        let mut ctx = base_context(site, &path, 0);
-        ctx.insert("tag", &Tag { name, url: site.url(&path) });
-        ctx.insert("pages", &pages.iter().map(|&p| site.summary(p)).collect::<Vec<_>>());
-        problems.extend(render_template(templates, out, "tag.html", &ctx, &output_file(&path)).err());
-    }
+    let tag_pages: Vec<Option<Diagnostic>> = content
+        .tags
+        .par_iter()
+        .map(|(name, pages)| {
+            let path = format!("/tags/{}/", markdown::slugify(name));
+            let mut ctx = base_context(site, &path, 0);
+            ctx.insert("tag", &Tag { name, url: site.url(&path) });
+            ctx.insert("pages", &pages.iter().map(|&p| site.summary(p)).collect::<Vec<_>>());
+            render_template(templates, out, "tag.html", &ctx, &output_file(&path)).err()
+        })
+        .collect();
+    problems.extend(tag_pages.into_iter().flatten());
     problems
 }
