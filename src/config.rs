@@ -30,6 +30,8 @@ pub struct Config {
     #[serde(default)]
     pub feed: FeedConfig,
     #[serde(default)]
+    pub search: SearchConfig,
+    #[serde(default)]
     pub extra: toml::Table,
 }
 
@@ -85,6 +87,22 @@ pub struct FeedConfig {
 impl Default for FeedConfig {
     fn default() -> Self {
         FeedConfig { limit: 50 }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct SearchConfig {
+    /// Write the full-text index under `search/` (docs/search.md) and show the default theme's
+    /// search box. Off, like Zola's `build_search_index = false`: a site searched some other way
+    /// (or not at all) saves the index's build time and its files; templates see
+    /// `config.search.enabled`, and the dev server keeps no index.
+    pub enabled: bool,
+}
+
+impl Default for SearchConfig {
+    fn default() -> Self {
+        SearchConfig { enabled: true }
     }
 }
 
@@ -218,6 +236,11 @@ mod tests {
         assert_eq!(c.theme, "default");
         assert_eq!(c.build.output_dir, PathBuf::from("public"));
         assert!(c.markdown.smart_punctuation);
+        assert!(c.search.enabled, "search is on unless turned off");
+        let off = Config::parse("title = \"T\"\n[search]\nenabled = false\n").unwrap();
+        assert!(!off.search.enabled);
+        let typo = Config::parse("title = \"T\"\n[search]\nenable = false\n").unwrap_err();
+        assert!(typo.hint.unwrap().contains("did you mean `enabled`"));
     }
 
     #[test]

@@ -46,6 +46,28 @@ fn builds_pages_sections_and_site_files() {
 }
 
 #[test]
+fn search_is_on_by_default_and_off_with_its_option() {
+    let f = Fixture::new();
+    assert_eq!(f.build().code, 0);
+    assert!(f.path("public/search/index.json").is_file() && f.path("public/search/s/0.bin").is_file());
+    let one = f.read("public/guides/one/index.html");
+    assert!(one.contains("data-search-input") && one.contains("/search/index.json"), "{one}");
+    assert!(f.read("public/404.html").contains("try the search above"));
+
+    f.write("site.toml", &format!("{}[search]\nenabled = false\n", common::SITE_TOML));
+    let run = f.build();
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!f.path("public/search").exists(), "no index files at all");
+    for page in ["index.html", "guides/index.html", "guides/one/index.html", "404.html"] {
+        let html = f.read(&format!("public/{page}"));
+        assert!(!html.contains("data-search") && !html.contains("search/index.json"), "{page}: {html}");
+        assert!(!html.contains("try the search"), "{page} points at no search box");
+    }
+    // The rest of the site is as it was.
+    assert!(f.read("public/guides/one/index.html").contains(r#"href="/guides/two/#the-end""#));
+}
+
+#[test]
 fn pages_sort_by_weight_then_title_with_prev_next() {
     let f = Fixture::new();
     f.write("content/guides/a.md", "---\ntitle: Zebra\nweight: 1\n---\nz\n");

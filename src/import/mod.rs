@@ -820,6 +820,7 @@ impl Plan {
             theme: "default".into(),
             build: Default::default(),
             feed: Default::default(),
+            search: Default::default(),
             markdown: MarkdownConfig {
                 smart_punctuation: book.smart_punctuation(),
                 ..MarkdownConfig::default()

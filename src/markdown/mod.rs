@@ -253,8 +253,21 @@ fn rewrite_each<'a>(
     }))
 }
 
-pub fn render(doc: &Document, config: &MarkdownConfig, resolver: &dyn Resolver) -> Rendered {
-    render_in_pieces(doc, config, resolver, chunks::CHUNK_BYTES)
+/// Whether a render collects the page's text for the search index ([`Rendered::search_text`]):
+/// not on a site with `[search] enabled = false`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TextForSearch {
+    Collect,
+    Skip,
+}
+
+pub fn render(
+    doc: &Document,
+    config: &MarkdownConfig,
+    resolver: &dyn Resolver,
+    for_search: TextForSearch,
+) -> Rendered {
+    render_in_pieces(doc, config, resolver, chunks::CHUNK_BYTES, for_search)
 }
 
 /// [`render`], with text longer than `chunk_bytes` parsed in pieces of about that size (tests
@@ -265,6 +278,7 @@ pub fn render_in_pieces(
     config: &MarkdownConfig,
     resolver: &dyn Resolver,
     chunk_bytes: usize,
+    for_search: TextForSearch,
 ) -> Rendered {
     let mut pass = Pass {
         doc,
@@ -275,11 +289,14 @@ pub fn render_in_pieces(
         out: Default::default(),
         chunk_bytes,
     };
-    let mut search_text = SearchText::default();
-    let html = run_pass(&mut pass, &doc.text[doc.body_start..], 0, false, Some(&mut search_text));
+    let mut search_text = match for_search {
+        TextForSearch::Collect => Some(SearchText::default()),
+        TextForSearch::Skip => None,
+    };
+    let html = run_pass(&mut pass, &doc.text[doc.body_start..], 0, false, search_text.as_mut());
     let mut out = pass.out.into_inner();
     out.html = html;
-    out.search_text = search_text.finish();
+    out.search_text = search_text.map(SearchText::finish).unwrap_or_default();
     // Same-page anchors can only be checked once every heading is known.
     let mut problems = Vec::new();
     out.links.retain(|l| {
@@ -390,7 +407,7 @@ mod tests {
     fn md(body: &str) -> Rendered {
         let text = format!("---\ntitle: T\n---\n{body}");
         let doc = Document { path: Path::new("content/a.md"), text: &text, body_start: 17 };
-        render(&doc, &MarkdownConfig::default(), &Fixture)
+        render(&doc, &MarkdownConfig::default(), &Fixture, TextForSearch::Collect)
     }
 
     #[test]

@@ -145,7 +145,7 @@ fn render_quiz(
     };
     // The own page shows the quiz once: its ids need no embed number.
     let own_page = |html: String| quiz::embed_ids(&html, 1);
-    let search = search_page(&view);
+    let search = if site.config.search.enabled { search_page(&view) } else { search::Page::default() };
     let html = render_at(1)
         .and_then(|html| Ok(QuizHtml { own_page: own_page(html), embedded: render_at(2)?, search }));
     match html {

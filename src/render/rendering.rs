@@ -40,7 +40,8 @@ pub struct Rendering {
     /// one document is re-rendered (a build never needs it).
     anchor_links_to: Option<HashMap<PathBuf, Vec<DocId>>>,
     site_file_errors: Vec<Diagnostic>,
-    /// The search index, kept so that an edit rewrites only the files it changes.
+    /// The search index, kept so that an edit rewrites only the files it changes (`None` with
+    /// `[search] enabled = false`).
     search: Option<search::Index>,
     /// The page or section whose new text the search index does not have yet, by search id.
     search_behind: Option<(usize, search::Page)>,
@@ -155,7 +156,7 @@ pub fn render_site(
         rendering.doc_mut(doc).link_problems = problems;
     }
     rendering.site_file_errors = site_files::render_all(site, templates, out);
-    rendering.search = Some(index);
+    rendering.search = index;
     rendering.site_file_errors.extend(search_errors);
     rendering
 }
@@ -261,7 +262,9 @@ impl Rendering {
             DocId::Page(id) => id,
             DocId::Section(id) => self.pages.len() + id,
         };
-        self.search_behind = Some((search_id, page));
+        if self.search.is_some() {
+            self.search_behind = Some((search_id, page));
+        }
     }
 
     /// Brings the search index up to date with the last [`Rendering::render_document`], writing
@@ -274,6 +277,12 @@ impl Rendering {
             self.site_file_errors.extend(site_files::search_index::replace_page(index, id, &page, out));
         }
         true
+    }
+
+    /// The search index as last written (`None` with `[search] enabled = false`).
+    #[cfg(test)]
+    pub fn search_index(&self) -> Option<&search::Index> {
+        self.search.as_ref()
     }
 
     fn parts(&self) -> Parts<'_> {
@@ -477,10 +486,15 @@ pub(super) fn render_markdown(
         }
     };
     let resolver = SiteResolver { site, templates, quizzes: quiz_html, embeds: Default::default() };
+    let for_search = match site.config.search.enabled {
+        true => markdown::TextForSearch::Collect,
+        false => markdown::TextForSearch::Skip,
+    };
     Some(markdown::render(
         &Document { path: &src.path, text: &src.text(), body_start },
         &site.config.markdown,
         &resolver,
+        for_search,
     ))
 }
 

@@ -354,6 +354,28 @@ mod tests {
     }
 
     #[test]
+    fn with_search_off_the_server_keeps_and_serves_no_index() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let write = |rel: &str, text: &str| write_file(&root, rel, text);
+        write("site.toml", "title = \"T\"\n[search]\nenabled = false\n");
+        let page = write("content/guides/edited.md", "---\ntitle: Edited\n---\nOld quokka text.\n");
+        let opts = build::Options { root: root.clone(), output: None, base_url: None, drafts: false };
+        let mut model = Model::new(opts);
+        let before = model.rebuild_all().files.expect("the site builds");
+        assert!(search_files(&before).is_empty());
+        assert!(model.site.as_ref().is_some_and(|site| site.rendering.search_index().is_none()));
+
+        write("content/guides/edited.md", "---\ntitle: Edited\n---\nNew wombat text.\n");
+        let edit = model.rebuild(&[page]).expect("an input changed");
+        let after = edit.files.expect("the edit builds");
+        let html = after.get("guides/edited/index.html").expect("the page").bytes().to_vec();
+        assert!(String::from_utf8(html).unwrap().contains("wombat"));
+        assert!(model.catch_up().is_none(), "no index to bring up to date");
+        assert!(search_files(&after).is_empty());
+    }
+
+    #[test]
     fn a_page_that_shrinks_leaves_no_stale_search_files() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();

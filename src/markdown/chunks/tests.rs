@@ -10,13 +10,13 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
 use super::super::testing::Fixture;
-use super::super::{Document, Rendered, render_in_pieces};
+use super::super::{Document, Rendered, TextForSearch, render_in_pieces};
 use super::*;
 use crate::config::MarkdownConfig;
 
 fn render(text: &str, body_start: usize, chunk_bytes: usize) -> Rendered {
     let doc = Document { path: Path::new("content/a.md"), text, body_start };
-    render_in_pieces(&doc, &MarkdownConfig::default(), &Fixture, chunk_bytes)
+    render_in_pieces(&doc, &MarkdownConfig::default(), &Fixture, chunk_bytes, TextForSearch::Collect)
 }
 
 /// Panics with the first difference between the whole rendering and the one in pieces; returns

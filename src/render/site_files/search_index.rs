@@ -42,13 +42,18 @@ pub fn page(site: &Site, doc: DocId, mut text: Vec<search::Section>) -> search::
 /// Renders documents `0..count` (search page id = position) with `render`, in parallel, and
 /// indexes each group of pages as soon as it is rendered, so that no page's text outlives its
 /// group; writes the index's files as they are made. Gives what `render` gave for each
-/// document, in order, the index, and the problems met writing it.
+/// document, in order, the index (none when the site turned search off), and the problems met
+/// writing it.
 pub fn render_and_index<S: Send>(
     site: &Site,
     count: usize,
     out: &dyn Output,
     render: impl Fn(usize) -> (S, search::Page) + Sync,
-) -> (Vec<S>, search::Index, Vec<Diagnostic>) {
+) -> (Vec<S>, Option<search::Index>, Vec<Diagnostic>) {
+    if !site.config.search.enabled {
+        let rendered = (0..count).into_par_iter().map(|id| render(id).0).collect();
+        return (rendered, None, Vec::new());
+    }
     let errors = Mutex::new(Vec::new());
     let write = |(path, bytes): search::File| {
         if let Err(d) = write_file(out, &path, bytes) {
@@ -81,7 +86,7 @@ pub fn render_and_index<S: Send>(
             },
         );
     let index = search::Index::from_postings(postings, count, &site.config.language, &write);
-    (rendered, index, errors.into_inner().unwrap_or_else(PoisonError::into_inner))
+    (rendered, Some(index), errors.into_inner().unwrap_or_else(PoisonError::into_inner))
 }
 
 /// Replaces page `id` of the index with `page`, and writes and deletes the files that changed;
