@@ -73,8 +73,14 @@ pub struct Collector {
 
 impl Default for Collector {
     fn default() -> Collector {
-        Collector { out: vec![Section::default()], in_heading: None, skip_until: None }
+        Collector { out: vec![new_section(String::new())], in_heading: None, skip_until: None }
     }
+}
+
+/// A section of text to come, with room for a paragraph or two, so that the text of a typical
+/// section is not copied over and over as it grows.
+fn new_section(anchor: String) -> Section {
+    Section { anchor, text: String::with_capacity(1024), ..Section::default() }
 }
 
 impl Collector {
@@ -98,7 +104,7 @@ impl Collector {
     /// A heading with id `anchor` starts: its text is the heading of a new section.
     pub fn start_heading(&mut self, level: u8, anchor: &str) {
         if self.skip_until.is_none() {
-            self.out.push(Section { anchor: anchor.to_string(), ..Section::default() });
+            self.out.push(new_section(anchor.to_string()));
             self.in_heading = Some(level);
         }
     }
@@ -222,9 +228,7 @@ fn push_text(to: &mut String, text: &str) {
 /// Appends `text` with runs of white space as one space (a leading one only after other text;
 /// [`Collector::finish`] trims the last).
 fn push_plain(to: &mut String, text: &str) {
-    let bytes = text.as_bytes();
-    let other_space = |b: &u8| matches!(b, b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
-    if bytes.iter().any(other_space) || text.contains("  ") || has_unicode_space(bytes) {
+    if needs_collapsing(text.as_bytes()) {
         return push_collapsed(to, text);
     }
     // Most text: words with single spaces between them, copied at once.
@@ -240,10 +244,54 @@ fn push_plain(to: &mut String, text: &str) {
     to.push_str(text);
 }
 
-/// Whether `bytes` hold a white space character past ASCII (U+0085, U+00A0, U+1680, U+2000 to
-/// U+200A, U+2028, U+2029, U+202F, U+205F, U+3000: Unicode's White_Space), by its UTF-8 bytes.
-fn has_unicode_space(bytes: &[u8]) -> bool {
-    (0..bytes.len()).any(|i| match bytes[i] {
+/// Whether `bytes` hold white space other than single spaces: two spaces in a row, a tab, a line
+/// break, or a white space character past ASCII (U+0085, U+00A0, U+1680, U+2000 to U+200A,
+/// U+2028, U+2029, U+202F, U+205F, U+3000: Unicode's White_Space), told by their UTF-8 bytes in
+/// one pass over the text, eight bytes at a time where they are plain ASCII (most of them).
+fn needs_collapsing(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    const LOW7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let mut after_space = false;
+    let mut at = 0;
+    while at < bytes.len() {
+        if let Some(word) = bytes.get(at..at + 8) {
+            let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+            // No byte past ASCII and none below 0x0e (the control characters that are white space
+            // end at \r): only spaces to look at, found exactly as the zero bytes of w XOR spaces.
+            if ((w.wrapping_sub(ONES * 0x0e) & !w) | w) & HIGH == 0 {
+                let x = w ^ (ONES * u64::from(b' '));
+                let spaces = !(((x & LOW7) + LOW7) | x) & HIGH;
+                if spaces & (spaces << 8) != 0 || (after_space && spaces & 0x80 != 0) {
+                    return true;
+                }
+                after_space = spaces >> 63 != 0;
+                at += 8;
+                continue;
+            }
+        }
+        let end = (at + 8).min(bytes.len());
+        for i in at..end {
+            match bytes[i] {
+                b' ' if after_space => return true,
+                b' ' => {
+                    after_space = true;
+                    continue;
+                }
+                b'\t' | b'\n' | 0x0b | 0x0c | b'\r' => return true,
+                0xc2 | 0xe1 | 0xe2 | 0xe3 if is_unicode_space_at(bytes, i) => return true,
+                _ => {}
+            }
+            after_space = false;
+        }
+        at = end;
+    }
+    false
+}
+
+/// Whether the char at byte `i` of `bytes` (a UTF-8 lead byte) is white space past ASCII.
+fn is_unicode_space_at(bytes: &[u8], i: usize) -> bool {
+    match bytes[i] {
         0xc2 => matches!(bytes.get(i + 1), Some(0x85 | 0xa0)),
         0xe1 => bytes.get(i + 1..i + 3) == Some(&[0x9a, 0x80]),
         0xe2 => matches!(
@@ -252,7 +300,7 @@ fn has_unicode_space(bytes: &[u8]) -> bool {
         ),
         0xe3 => bytes.get(i + 1..i + 3) == Some(&[0x80, 0x80]),
         _ => false,
-    })
+    }
 }
 
 /// [`push_plain`] for any white space.
@@ -416,8 +464,31 @@ mod tests {
         ] {
             let want = if expected.is_empty() { vec![] } else { vec![s("", "", expected)] };
             assert_eq!(sections(text), want, "{text:?}");
-            let unicode_space = text.chars().any(|c| !c.is_ascii() && c.is_whitespace());
-            assert_eq!(has_unicode_space(text.as_bytes()), unicode_space, "{text:?}");
+            let other_space = text.chars().any(|c| c != ' ' && c.is_whitespace()) || text.contains("  ");
+            assert_eq!(needs_collapsing(text.as_bytes()), other_space, "{text:?}");
+        }
+        for len in 2..30 {
+            for at in 0..len - 1 {
+                let mut text = "x".repeat(len);
+                text.replace_range(at..at + 2, "  ");
+                assert!(needs_collapsing(text.as_bytes()), "{text:?}");
+                text.replace_range(at..at + 2, "\nx");
+                assert!(needs_collapsing(text.as_bytes()), "{text:?}");
+                // Single spaces, a smart quote among the words.
+                let single: String = (0..len)
+                    .map(|i| match i % 2 {
+                        1 => ' ',
+                        _ if i == at - at % 2 => '“',
+                        _ => 'x',
+                    })
+                    .collect();
+                assert!(!needs_collapsing(single.as_bytes()), "{single:?}");
+                assert!(needs_collapsing(format!("{single}\u{a0}").as_bytes()), "{single:?}");
+            }
+        }
+        for c in (0..=0x10ffff).filter_map(char::from_u32).filter(|c| !c.is_ascii()) {
+            let text = format!("a{c}b");
+            assert_eq!(needs_collapsing(text.as_bytes()), c.is_whitespace(), "{c:?}");
         }
         let mut to = String::from("x");
         push_plain(&mut to, " y z ");

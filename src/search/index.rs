@@ -18,7 +18,7 @@ use rustc_hash::FxHashMap as HashMap;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::text::{Stemming, for_each_term};
+use super::text::{Key, Stemming, for_each_key, short_text};
 use super::{DIR, File, Page};
 
 /// Version of the files below; the search script refuses another.
@@ -401,6 +401,7 @@ struct List {
 impl List {
     fn push(&mut self, p: Posting) {
         let previous = if self.count == 0 { 0 } else { self.last };
+        self.bytes.reserve(3 * 5);
         write_varint(&mut self.bytes, p.page - previous);
         write_varint(&mut self.bytes, p.weight);
         write_varint(&mut self.bytes, p.chunk);
@@ -423,12 +424,14 @@ impl List {
     }
 }
 
-/// Terms and their postings, as a thread collects them from the pages it reads, in page order.
-/// A term of up to 16 bytes (nearly all) is its bytes in a `u128`, so that counting a word costs
-/// no string and one cheap hash; longer ones are kept as strings.
+/// Terms and their postings, as a thread collects them from the pages it reads, in page order,
+/// by their [`Key`].
 #[derive(Default)]
 pub struct Postings {
     short: HashMap<u128, u32>,
+    /// The short keys met last, by [`recent_slot`], in front of `short`: a site's words are few
+    /// and met over and over, and this lookup runs for every word of the site.
+    recent: Recent,
     long: HashMap<Box<str>, u32>,
     lists: Vec<List>,
     /// The posting being made for each term of the page being read (`None` when the term is not
@@ -437,23 +440,6 @@ pub struct Postings {
     touched: Vec<u32>,
     /// (page, fragment files past its group's), for pages that have some.
     extra_parts: Vec<(u32, u32)>,
-}
-
-/// The longest term kept as a `u128`.
-const SHORT_BYTES: usize = 16;
-
-/// A term of at most [`SHORT_BYTES`] bytes as a number: its bytes, zeros after (a term holds no
-/// zero byte: only letters and digits).
-fn short_key(term: &[u8]) -> u128 {
-    let mut bytes = [0u8; SHORT_BYTES];
-    bytes[..term.len()].copy_from_slice(term);
-    u128::from_be_bytes(bytes)
-}
-
-fn short_text(key: u128) -> String {
-    let bytes = key.to_be_bytes();
-    let len = bytes.iter().position(|&b| b == 0).unwrap_or(SHORT_BYTES);
-    String::from_utf8_lossy(&bytes[..len]).into_owned()
 }
 
 impl Postings {
@@ -498,24 +484,29 @@ impl Postings {
         }
     }
 
-    /// Adds every term of `text` (split and folded by [`for_each_term`]).
+    /// Adds every term of `text` (split and folded by [`for_each_key`]).
     fn add_text(&mut self, page: u32, text: &str, chunk: u32, bits: u32, counts: bool) {
-        for_each_term(text, |t| {
-            let id = self.term_id(t);
+        for_each_key(text, |key| {
+            let id = match key {
+                Key::Short(key) => self.short_id(key),
+                Key::Long(term) => self.long_id(term),
+            };
             self.count(id, page, chunk, bits, counts);
         });
     }
 
-    fn term_id(&mut self, term: &str) -> u32 {
-        if term.len() <= SHORT_BYTES { self.short_id(short_key(term.as_bytes())) } else { self.long_id(term) }
-    }
-
     fn short_id(&mut self, key: u128) -> u32 {
+        let slot = recent_slot(key);
+        let (recent_key, recent_id) = self.recent.0[slot];
+        if recent_key == key {
+            return recent_id;
+        }
         let next = self.lists.len() as u32;
         let id = *self.short.entry(key).or_insert(next);
         if id == next {
             self.new_list();
         }
+        self.recent.0[slot] = (key, id);
         id
     }
 
@@ -586,6 +577,26 @@ impl Postings {
     }
 }
 
+/// How many keys [`Postings::recent`] holds: a power of two.
+const RECENT_SLOTS: usize = 1024;
+
+/// (short key, term id) by [`recent_slot`]; key 0 (no term has it: terms are not empty) is a free
+/// slot.
+struct Recent(Box<[(u128, u32); RECENT_SLOTS]>);
+
+impl Default for Recent {
+    fn default() -> Recent {
+        Recent(Box::new([(0, 0); RECENT_SLOTS]))
+    }
+}
+
+/// Where `key` goes in [`Postings::recent`]: one multiply of its two halves (a short key's first
+/// eight bytes are most of a word).
+fn recent_slot(key: u128) -> usize {
+    let mixed = ((key >> 64) as u64 ^ key as u64).wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    (mixed >> (64 - RECENT_SLOTS.trailing_zeros())) as usize
+}
+
 /// A chunk number not set yet.
 const UNSET: u32 = u32::MAX;
 
@@ -604,7 +615,110 @@ fn group_pages(group: usize, count: usize) -> Range<usize> {
 
 /// `f/GROUP.json`: the first fragment of each page of the group, in page order.
 fn group_bytes(entries: &[Fragment]) -> Vec<u8> {
-    serde_json::to_vec(entries).expect("a fragment is always serialisable")
+    let mut out = Vec::with_capacity(entries.iter().map(Fragment::json_len_estimate).sum::<usize>() + 2);
+    out.push(b'[');
+    for (i, entry) in entries.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        entry.write_json(&mut out);
+    }
+    out.push(b']');
+    out
+}
+
+impl Fragment<'_> {
+    /// The fragment as JSON, byte for byte what `serde_json::to_vec` writes of it (tested), written
+    /// by hand: the fragments are nearly all the index's bytes (the whole text of the site), and
+    /// this writes them in one pass into a buffer sized ahead, copying runs that need no escape.
+    fn write_json(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(b"{\"url\":");
+        write_json_string(out, &self.url);
+        out.extend_from_slice(b",\"title\":");
+        write_json_string(out, &self.title);
+        out.extend_from_slice(b",\"first\":");
+        out.extend_from_slice(self.first.to_string().as_bytes());
+        out.extend_from_slice(b",\"chunks\":[");
+        for (i, chunk) in self.chunks.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"heading\":");
+            write_json_string(out, &chunk.heading);
+            out.extend_from_slice(b",\"anchor\":");
+            write_json_string(out, &chunk.anchor);
+            out.extend_from_slice(b",\"text\":");
+            write_json_string(out, &chunk.text);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"]}");
+    }
+
+    /// About how many bytes [`Fragment::write_json`] writes (exact when nothing needs escaping).
+    fn json_len_estimate(&self) -> usize {
+        let chunks: usize =
+            self.chunks.iter().map(|c| c.heading.len() + c.anchor.len() + c.text.len() + 36).sum();
+        self.url.len() + self.title.len() + chunks + 48
+    }
+}
+
+/// `text` as a JSON string, escaped as serde_json escapes it: `"`, `\\` and control characters
+/// (`\n`, `\r`, `\t`, `\b`, `\f`, else `\u00XX` in lower case); everything else as it is.
+fn write_json_string(out: &mut Vec<u8>, text: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = text.as_bytes();
+    let mut copied = 0;
+    let mut at = 0;
+    while let Some(i) = find_json_escape(bytes, at) {
+        let b = bytes[i];
+        out.extend_from_slice(&bytes[copied..i]);
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            0x08 => out.extend_from_slice(b"\\b"),
+            0x0c => out.extend_from_slice(b"\\f"),
+            _ => out.extend_from_slice(&[
+                b'\\',
+                b'u',
+                b'0',
+                b'0',
+                HEX[usize::from(b >> 4)],
+                HEX[usize::from(b & 0xf)],
+            ]),
+        }
+        copied = i + 1;
+        at = i + 1;
+    }
+    out.extend_from_slice(&bytes[copied..]);
+    out.push(b'"');
+}
+
+/// The first byte from `from` on that a JSON string must escape (`"`, `\\`, below 0x20), looked
+/// for eight bytes at a time: the text of a site has nearly none.
+fn find_json_escape(bytes: &[u8], from: usize) -> Option<usize> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let needs_escape = |b: u8| b < 0x20 || b == b'"' || b == b'\\';
+    let mut at = from;
+    while let Some(word) = bytes.get(at..at + 8) {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        // A byte below 0x20 (no false negatives; a false positive is caught below), or equal to
+        // `"` or `\\` (a zero byte of w XOR the byte).
+        let below = w.wrapping_sub(ONES * 0x20) & !w;
+        let quote = (w ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES) & !(w ^ (ONES * u64::from(b'"')));
+        let slash = (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES) & !(w ^ (ONES * u64::from(b'\\')));
+        if (below | quote | slash) & HIGH != 0 {
+            if let Some(i) = word.iter().position(|&b| needs_escape(b)) {
+                return Some(at + i);
+            }
+        }
+        at += 8;
+    }
+    bytes[at.min(bytes.len())..].iter().position(|&b| needs_escape(b)).map(|i| at + i)
 }
 
 /// The fragment file of the group holding page `page`'s first chunks.
@@ -724,7 +838,9 @@ fn fragments<'a>(id: usize, page: &'a Page, chunks: Vec<Chunk<'a>>) -> (Fragment
         if these.is_empty() {
             break;
         }
-        let bytes = serde_json::to_vec(&fragment(part, these)).expect("a fragment is always serialisable");
+        let fragment = fragment(part, these);
+        let mut bytes = Vec::with_capacity(fragment.json_len_estimate());
+        fragment.write_json(&mut bytes);
         more.push((fragment_path(id, part), bytes));
         part += 1;
     }
@@ -838,6 +954,61 @@ mod tests {
         let mut expected = sorted.clone();
         expected.sort();
         assert_eq!(sorted, expected, "terms are in byte order across shards");
+    }
+
+    #[test]
+    fn the_escapes_are_found_wherever_they_are() {
+        for len in 0..40 {
+            for at in 0..len {
+                for special in [0u8, 0x1f, b'"', b'\\'] {
+                    let mut bytes = vec![b'a'; len];
+                    bytes[at] = special;
+                    // Bytes either side of the ones looked for, which must not be taken for them.
+                    bytes.iter_mut().skip(at + 1).step_by(3).for_each(|b| *b = 0x7f);
+                    assert_eq!(find_json_escape(&bytes, 0), Some(at), "{bytes:?}");
+                    assert_eq!(find_json_escape(&bytes, at + 1), None, "{bytes:?}");
+                }
+            }
+        }
+        assert_eq!(find_json_escape("é ! # [ ] 😀 \u{80}".as_bytes(), 0), None);
+    }
+
+    #[test]
+    fn fragments_are_written_as_serde_json_writes_them() {
+        let every_control: String = (0u8..0x20).map(char::from).collect();
+        let mixed = format!(
+            "{}\"x{}\\{every_control}é\u{7f}{}",
+            "long text ".repeat(3),
+            "y".repeat(7),
+            "z".repeat(15)
+        );
+        let texts = [
+            &mixed,
+            "0123456\"",
+            "01234567\"",
+            "\"01234567",
+            "012345678901234\\",
+            "",
+            "plain text",
+            "“quotes” \"json\" back\\slash / <b>&amp;",
+            "é 😀 \u{7f}",
+            &every_control,
+        ];
+        for text in texts {
+            let chunk = Chunk { heading: "H".into(), anchor: "a-b".into(), text: text.into() };
+            let fragment = Fragment {
+                url: "/x/\"y\"/".into(),
+                title: text.into(),
+                first: 64,
+                chunks: vec![chunk.clone(), chunk],
+            };
+            let mut one = Vec::new();
+            fragment.write_json(&mut one);
+            assert_eq!(one, serde_json::to_vec(&fragment).unwrap(), "{text:?}");
+            let empty = Fragment { url: "".into(), title: "".into(), first: 0, chunks: vec![] };
+            let entries = [fragment, empty];
+            assert_eq!(group_bytes(&entries), serde_json::to_vec(&entries).unwrap(), "{text:?}");
+        }
     }
 
     #[test]

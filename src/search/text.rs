@@ -20,8 +20,58 @@ fn is_word_char(c: char) -> bool {
     if c.is_ascii() { c.is_ascii_alphanumeric() } else { c.is_alphanumeric() || is_combining_mark(c) }
 }
 
+/// A folded term as the index counts it: one of up to [`SHORT_BYTES`] bytes (nearly all) as a
+/// number, so that counting a word costs no string and one cheap hash, or a longer one's text.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Key<'a> {
+    Short(u128),
+    Long(&'a str),
+}
+
+/// The longest term that is a [`Key::Short`].
+pub const SHORT_BYTES: usize = 16;
+
+impl Key<'_> {
+    /// The key of a folded term.
+    pub fn of(term: &str) -> Key<'_> {
+        match term.len() {
+            0..=SHORT_BYTES => Key::Short(short_key(term.as_bytes())),
+            _ => Key::Long(term),
+        }
+    }
+}
+
+/// A term of at most [`SHORT_BYTES`] bytes as a number: its bytes, big-endian, zeros after (a
+/// term holds no zero byte: only letters, digits and marks), so that keys sort as their terms do.
+pub fn short_key(term: &[u8]) -> u128 {
+    // Built in registers: copying the bytes into a buffer to read it back as a number stalled
+    // the loads behind the stores, and this runs for every word of the site.
+    let key = term.iter().fold(0u128, |key, &b| key << 8 | u128::from(b));
+    key.checked_shl(8 * (SHORT_BYTES - term.len()) as u32).unwrap_or(0)
+}
+
+/// The term of a [`Key::Short`].
+pub fn short_text(key: u128) -> String {
+    let bytes = key.to_be_bytes();
+    let len = bytes.iter().position(|&b| b == 0).unwrap_or(SHORT_BYTES);
+    String::from_utf8_lossy(&bytes[..len]).into_owned()
+}
+
 /// Calls `f` with every term of `text`, folded (see [`fold_into`]), in order.
 pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
+    for_each_key(text, |key| match key {
+        Key::Short(key) => f(&short_text(key)),
+        Key::Long(term) => f(term),
+    });
+}
+
+/// Calls `f` with the [`Key`] of every term of `text`, folded (see [`fold_into`]), in order: what
+/// the index counts.
+///
+/// Most text is ASCII words between ASCII or typographic punctuation (smart quotes, dashes:
+/// `don’t`, `“quoted”`), so those are split, folded and made keys in one pass over their bytes,
+/// with no decoding and no copy; any other word goes through the general Unicode fold.
+pub fn for_each_key(text: &str, mut f: impl FnMut(Key)) {
     let bytes = text.as_bytes();
     let mut folded = String::new();
     let mut at = 0;
@@ -32,26 +82,37 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
                 at += 1;
                 continue;
             }
-            // Most words: ASCII letters and digits, scanned without decoding.
             let start = at;
-            while at < bytes.len() && bytes[at].is_ascii_alphanumeric() {
+            let mut key = 0u128;
+            while let Some(&b) = bytes.get(at) {
+                let lower = ASCII_FOLD[usize::from(b)];
+                if lower == 0 {
+                    break;
+                }
+                if at - start < SHORT_BYTES {
+                    key = key << 8 | u128::from(lower);
+                }
                 at += 1;
             }
-            if bytes.get(at).is_none_or(|&b| b < 0x80) {
-                let word = &text[start..at.min(start + MAX_TERM_CHARS)];
-                if word.bytes().any(|b| b.is_ascii_uppercase()) {
-                    folded.clear();
-                    folded.push_str(word);
-                    folded.make_ascii_lowercase();
-                    f(&folded);
-                } else {
-                    f(word);
+            if ascii_word_ends_at(text, at) {
+                match at - start {
+                    len @ 1..=SHORT_BYTES => f(Key::Short(key << (8 * (SHORT_BYTES - len)))),
+                    _ => {
+                        folded.clear();
+                        folded.push_str(&text[start..at.min(start + MAX_TERM_CHARS)]);
+                        folded.make_ascii_lowercase();
+                        f(Key::Long(&folded));
+                    }
                 }
                 continue;
             }
             // The word goes on past ASCII: read again as the general case.
             at = start;
         } else {
+            if let Some(len) = general_punctuation_len(bytes, at) {
+                at += len;
+                continue;
+            }
             let c = text[at..].chars().next().expect("at a char boundary");
             if !is_word_char(c) {
                 at += c.len_utf8();
@@ -62,10 +123,46 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
         let end = text[start..].find(|c: char| !is_word_char(c)).map_or(text.len(), |e| start + e);
         fold_into(&text[start..end], &mut folded);
         if !folded.is_empty() {
-            f(&folded);
+            f(Key::of(&folded));
         }
         at = end;
     }
+}
+
+/// Each ASCII letter and digit lower-cased; 0 for every other byte.
+const ASCII_FOLD: [u8; 256] = {
+    let mut fold = [0u8; 256];
+    let mut b = 0;
+    while b < 128 {
+        let c = b as u8;
+        if c.is_ascii_alphanumeric() {
+            fold[b] = c.to_ascii_lowercase();
+        }
+        b += 1;
+    }
+    fold
+};
+
+/// Whether a run of ASCII letters and digits that stops at byte `at` of `text` is a whole word:
+/// what follows is the end, ASCII (not a letter or digit, or the run would go on), or a char
+/// that is not a word char.
+fn ascii_word_ends_at(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    match bytes.get(at) {
+        None => true,
+        Some(&b) if b < 0x80 => true,
+        Some(_) => {
+            general_punctuation_len(bytes, at).is_some()
+                || !text[at..].chars().next().is_some_and(is_word_char)
+        }
+    }
+}
+
+/// The length of the char at `at` if it is in U+2000–U+203F (spaces, dashes, quotes, `…` and other
+/// punctuation of Unicode's General Punctuation block, none of them a word char): the non-ASCII
+/// chars of most English text, told apart by their UTF-8 bytes `E2 80 xx` without decoding.
+fn general_punctuation_len(bytes: &[u8], at: usize) -> Option<usize> {
+    (bytes[at] == 0xe2 && bytes.get(at + 1) == Some(&0x80)).then_some(3)
 }
 
 /// The terms of `text`, folded; for tests and for queries.
@@ -159,9 +256,50 @@ mod tests {
             "tab\tnew\nline\u{a0}nbsp\u{3000}ideographic".to_string(),
             String::new(),
             "’’’ ,,, ".to_string(),
+            "Don’t “Stop” now—EN–dash… x\u{2070}y ab\u{301} AB\u{2009}cd Ab€ ab\u{a0}".to_string(),
+            format!("{long}’{long} “{long}”"),
         ];
         for text in texts {
             assert_eq!(terms(&text), general(&text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn general_punctuation_is_never_part_of_a_word() {
+        for c in '\u{2000}'..='\u{203f}' {
+            assert!(!is_word_char(c), "{c:?} U+{:04X}", c as u32);
+            let mut utf8 = [0u8; 4];
+            assert_eq!(general_punctuation_len(c.encode_utf8(&mut utf8).as_bytes(), 0), Some(3));
+            assert_eq!(terms(&format!("Don{c}t {c}x{c} é{c}É")), ["don", "t", "x", "e", "e"], "{c:?}");
+        }
+        for c in ['\u{1fff}', '\u{2040}', '\u{2070}', 'é', '€'] {
+            let mut utf8 = [0u8; 4];
+            assert_eq!(general_punctuation_len(c.encode_utf8(&mut utf8).as_bytes(), 0), None, "{c:?}");
+        }
+    }
+
+    #[test]
+    fn keys_are_the_terms_bytes_and_sort_as_they_do() {
+        let texts = ["Plain UPPER a’b ABCDEFGHIJKLMNOP abcdefghijklmnopq café Ça 42x x", &"Ab".repeat(30)];
+        for text in texts {
+            let mut keys = Vec::new();
+            for_each_key(text, |k| keys.push(k.to_owned_term()));
+            assert_eq!(keys, terms(text), "{text:?}");
+        }
+        let mut sorted = ["b", "a", "ab", "abc", "z9", "0", "ä"].map(|t| (short_key(t.as_bytes()), t));
+        sorted.sort();
+        assert_eq!(sorted.map(|(_, t)| t), ["0", "a", "ab", "abc", "b", "z9", "ä"]);
+        assert_eq!(Key::of("abcdefghijklmnop"), Key::Short(u128::from_be_bytes(*b"abcdefghijklmnop")));
+        assert_eq!(Key::of("abcdefghijklmnopq"), Key::Long("abcdefghijklmnopq"));
+        assert_eq!(short_text(short_key(b"word")), "word");
+    }
+
+    impl Key<'_> {
+        fn to_owned_term(self) -> String {
+            match self {
+                Key::Short(key) => short_text(key),
+                Key::Long(term) => term.to_string(),
+            }
         }
     }
 
