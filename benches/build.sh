@@ -21,6 +21,10 @@
 # instead of this tree's release build (interleaved with Hugo, so a before/after comparison
 # shares one run). Needs ../shared/bench/gen_corpus.py, and installs hugo and GNU time from Debian
 # when missing.
+#
+# SEARCH_SHARE=1 also runs each tandem, as the tool NAME-off, on a copy of the corpus with
+# `[search] enabled = false` (hard links but for its site.toml), in the same rounds, and prints
+# the search index's share of the build: (with − without) / without, of the medians.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
@@ -48,6 +52,17 @@ else
   bin[tandem]=$PWD/target/release/tandem
   tools=(tandem)
 fi
+declare -A site
+for tool in "${tools[@]}"; do site[$tool]=neutral; done
+offs=()
+if [ -n "${SEARCH_SHARE:-}" ]; then
+  for tool in "${tools[@]}"; do
+    bin[$tool-off]=${bin[$tool]}
+    site[$tool-off]=neutral-nosearch
+    offs+=("$tool-off")
+  done
+  tools+=("${offs[@]}")
+fi
 tools+=(hugo)
 
 # run CMD... → "seconds peak_kb user_s sys_s" of one run
@@ -67,6 +82,13 @@ printf "%-8s %-8s %10s %10s %14s %10s %12s %12s\n" pages tool "wall (s)" "pages/
 for n in "${sizes[@]}"; do
   corpus=$work/corpus-$n
   [ -d "$corpus/neutral" ] || python3 "$gen" "$n" "$corpus" --layouts neutral,hugo --sections 20 --seed 1 >/dev/null
+  if [ ${#offs[@]} -gt 0 ] && [ ! -d "$corpus/neutral-nosearch" ]; then
+    rm -rf "$corpus/neutral-nosearch.tmp"
+    cp -al "$corpus/neutral" "$corpus/neutral-nosearch.tmp"
+    rm "$corpus/neutral-nosearch.tmp/site.toml"
+    { cat "$corpus/neutral/site.toml"; printf '\n[search]\nenabled = false\n'; } > "$corpus/neutral-nosearch.tmp/site.toml"
+    mv "$corpus/neutral-nosearch.tmp" "$corpus/neutral-nosearch"
+  fi
   for tool in "${tools[@]}" cat cp; do : > "$work/runs-$tool.txt"; done
   # Runs alternate between the tools, so that whatever the machine and its disk are doing then
   # (other work, write-back, ext4 scanning for recently freed inodes after a delete) falls on all.
@@ -78,7 +100,7 @@ for n in "${sizes[@]}"; do
       if [ "$tool" = hugo ]; then
         measure hugo --source "$corpus/hugo" --quiet --destination "$out" >> "$work/runs-$tool.txt"
       else
-        measure "${bin[$tool]}" build --root "$corpus/neutral" --output "$out" >> "$work/runs-$tool.txt"
+        measure "${bin[$tool]}" build --root "$corpus/${site[$tool]}" --output "$out" >> "$work/runs-$tool.txt"
       fi
       echo "$(output_bytes "$out") $( [ -d "$out/search" ] && output_bytes "$out/search" || echo 0)" > "$work/bytes-$tool.txt"
     done
@@ -107,5 +129,16 @@ for n in "${sizes[@]}"; do
     peak=$(cut -d' ' -f2 "$work/runs-$tool.txt" | median)
     printf "%-8s %-8s wall %.3f× Hugo's (SPEC: ≤ 0.12×), peak %.3f× Hugo's (≤ 0.15×), wall %.2f× the floor (≤ 4×)\n" \
       "$n" "$tool" "$(echo "$wall / $hugo_wall" | bc -l)" "$(echo "$peak / $hugo_peak" | bc -l)" "$(echo "$wall / $floor" | bc -l)"
+  done
+  for off in "${offs[@]}"; do
+    on=${off%-off}
+    share() { # column of runs-*.txt (awk expression) → (on − off) / off of the medians, in %
+      local with without
+      with=$(awk "{print $1}" "$work/runs-$on.txt" | median)
+      without=$(awk "{print $1}" "$work/runs-$off.txt" | median)
+      echo "($with - $without) * 100 / $without" | bc -l
+    }
+    printf "%-8s %-8s search index's share (with − without, of without): wall %+.1f%%, user %+.1f%%, CPU u+s %+.1f%% (SPEC: ≤ 10%% of the time)\n" \
+      "$n" "$on" "$(share '$1')" "$(share '$3')" "$(share '$3 + $4')"
   done
 done
