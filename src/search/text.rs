@@ -146,16 +146,22 @@ const ASCII_FOLD: [u8; 256] = {
 /// Whether a run of ASCII letters and digits that stops at byte `at` of `text` is a whole word:
 /// what follows is the end, ASCII (not a letter or digit, or the run would go on), or a char
 /// that is not a word char.
+#[inline]
 fn ascii_word_ends_at(text: &str, at: usize) -> bool {
     let bytes = text.as_bytes();
     match bytes.get(at) {
         None => true,
         Some(&b) if b < 0x80 => true,
-        Some(_) => {
-            general_punctuation_len(bytes, at).is_some()
-                || !text[at..].chars().next().is_some_and(is_word_char)
-        }
+        Some(_) => non_ascii_ends_word_at(text, at),
     }
+}
+
+/// [`ascii_word_ends_at`] where a char past ASCII follows the run: the rarer case, kept out of
+/// the loop over every word.
+#[inline(never)]
+fn non_ascii_ends_word_at(text: &str, at: usize) -> bool {
+    general_punctuation_len(text.as_bytes(), at).is_some()
+        || !text[at..].chars().next().is_some_and(is_word_char)
 }
 
 /// The length of the char at `at` if it is in U+2000–U+203F (spaces, dashes, quotes, `…` and other
