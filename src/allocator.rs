@@ -70,7 +70,11 @@ unsafe impl GlobalAlloc for PerCommand {
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: `ptr` was allocated by this allocator with `layout`, so by the one asked here.
         unsafe {
-            if self.made_by_mimalloc(ptr) { MiMalloc.dealloc(ptr, layout) } else { System.dealloc(ptr, layout) }
+            if self.made_by_mimalloc(ptr) {
+                MiMalloc.dealloc(ptr, layout)
+            } else {
+                System.dealloc(ptr, layout)
+            }
         }
     }
 

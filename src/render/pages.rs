@@ -1,11 +1,12 @@
 //! Guide pages, quiz pages and section pages through their templates, and the section navigation.
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 use serde::Serialize;
+use tera::Context;
 
 use super::{
     Link, NavSection, Output, PageSummary, Site, Templates, base_context, kind_name, output_file, write,
@@ -170,8 +171,8 @@ pub const SECTION_NAV_AROUND: usize = 2;
 struct SectionNavPages<'a> {
     title: &'a str,
     url: String,
-    /// The pages listed, in the section's order.
-    pages: Vec<PageSummary<'a>>,
+    /// The pages listed, in the section's order: each a [`PageSummary`], as a template value.
+    pages: &'a [tera::Value],
     /// Where the pages listed are in the section, counted from 1, and how many pages it has.
     first: usize,
     last: usize,
@@ -194,9 +195,31 @@ pub(super) struct SectionNavs {
     whole: HashMap<SectionId, String>,
     /// The big top-level sections, whose pages get their neighbourhood; set only when the partial
     /// rendered for one of them, so that a broken partial is reported once, not once per page.
-    big: HashSet<SectionId>,
+    big: HashMap<SectionId, NavParts>,
     /// Each page of a top-level section: its place there.
     place: HashMap<PageId, usize>,
+}
+
+/// What the navigation of every page of one top-level section shares, made once for all of them:
+/// the partial's context but for `section_pages`, and each page's entry in the list. Made anew
+/// per page, they were half of what the navigation of a big section cost (a base context, and
+/// per listed page its URL and its conversion to a template value).
+struct NavParts {
+    context: Context,
+    /// By place in the section: each page's [`PageSummary`] as a template value.
+    entries: Vec<tera::Value>,
+}
+
+impl NavParts {
+    fn new(site: &Site, id: SectionId) -> NavParts {
+        let mut context = base_context(site, "", id);
+        context.insert("current_url", "");
+        let pages = &site.content.sections[id].pages;
+        NavParts {
+            context,
+            entries: pages.iter().map(|&p| tera::Value::from_serializable(&site.summary(p))).collect(),
+        }
+    }
 }
 
 impl SectionNavs {
@@ -212,17 +235,13 @@ impl SectionNavs {
         if let Some(html) = self.whole.get(&top) {
             return Ok(Some(Cow::Borrowed(html)));
         }
-        if !self.big.contains(&top) {
+        let Some(parts) = self.big.get(&top) else {
             return Ok(None);
-        }
+        };
         // A page of a subsection is not in the top-level section's list: it gets the list's start.
         let at = self.place.get(&id).copied().unwrap_or(0);
-        Ok(Some(Cow::Owned(render_section_nav(
-            site,
-            templates,
-            top,
-            neighbourhood(at, total_pages(site, top)),
-        )?)))
+        let places = neighbourhood(at, total_pages(site, top));
+        Ok(Some(Cow::Owned(render_section_nav(site, templates, top, places, parts)?)))
     }
 }
 
@@ -244,21 +263,21 @@ fn render_section_nav(
     templates: &Templates,
     id: SectionId,
     places: std::ops::Range<usize>,
+    parts: &NavParts,
 ) -> Result<String, Diagnostic> {
     let section = &site.content.sections[id];
     let link = |at: Option<usize>| at.and_then(|at| section.pages.get(at)).map(|&p| site.page_link(p));
     let pages = SectionNavPages {
         title: &section.meta.title,
         url: site.url(&section.path),
-        pages: section.pages[places.clone()].iter().map(|&p| site.summary(p)).collect(),
+        pages: &parts.entries[places.clone()],
         first: places.start + 1,
         last: places.end,
         total: section.pages.len(),
         earlier: link(places.start.checked_sub(1)),
         later: link(Some(places.end)),
     };
-    let mut ctx = base_context(site, "", id);
-    ctx.insert("current_url", "");
+    let mut ctx = parts.context.clone();
     ctx.insert("section_pages", &pages);
     templates.render("partials/section-nav.html", &ctx, Path::new("partials/section-nav.html"))
 }
@@ -266,18 +285,19 @@ fn render_section_nav(
 pub(super) fn render_section_navs(site: &Site, templates: &Templates) -> Result<SectionNavs, Diagnostic> {
     let top_level = &site.content.sections[0].subsections;
     // Small sections whole; of a big one its first page's neighbourhood, to find a broken partial.
-    let rendered: Vec<(SectionId, String)> = top_level
+    let rendered: Vec<(SectionId, String, NavParts)> = top_level
         .par_iter()
         .map(|&id| {
             let total = total_pages(site, id);
             let places = if total > SECTION_NAV_ALL { neighbourhood(0, total) } else { 0..total };
-            Ok((id, render_section_nav(site, templates, id, places)?))
+            let parts = NavParts::new(site, id);
+            Ok((id, render_section_nav(site, templates, id, places, &parts)?, parts))
         })
         .collect::<Result<_, Diagnostic>>()?;
     let mut navs = SectionNavs::default();
-    for (id, html) in rendered {
+    for (id, html, parts) in rendered {
         if total_pages(site, id) > SECTION_NAV_ALL {
-            navs.big.insert(id);
+            navs.big.insert(id, parts);
         } else {
             navs.whole.insert(id, html);
         }
