@@ -10,21 +10,32 @@
 //! SPEC §5's 2× the output. So the choice is made per command, before any thread starts.
 //!
 //! What was allocated before the choice (the command line's parsing) stays with glibc: each
-//! block is freed by the allocator that made it, which mimalloc can tell by its address
-//! (`mi_is_in_heap_region`: is it in one of mimalloc's own arenas or segments).
+//! block is freed, or grown, by the allocator that made it. The blocks glibc made through this
+//! allocator all lie between the lowest and the highest address it gave (kept up to date), so
+//! a block outside that span is mimalloc's; one inside it, mimalloc can tell by its address
+//! (`mi_is_in_heap_region`, a look-up in its maps of its memory: asked of every block, that
+//! was half of what freeing cost).
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use mimalloc::MiMalloc;
 
 pub struct PerCommand {
     mimalloc: AtomicBool,
+    /// The span of addresses of the blocks that glibc made through this allocator: from the
+    /// lowest start to the highest end (empty while `low > high`).
+    system_low: AtomicUsize,
+    system_high: AtomicUsize,
 }
 
 impl PerCommand {
     pub const fn new() -> PerCommand {
-        PerCommand { mimalloc: AtomicBool::new(false) }
+        PerCommand {
+            mimalloc: AtomicBool::new(false),
+            system_low: AtomicUsize::new(usize::MAX),
+            system_high: AtomicUsize::new(0),
+        }
     }
 
     /// From now on, new blocks come from mimalloc. Called once, at the start of `main`, before
@@ -37,14 +48,31 @@ impl PerCommand {
         self.mimalloc.load(Ordering::Relaxed)
     }
 
-    /// Whether `ptr` is one of mimalloc's blocks; only ever true after [`PerCommand::use_mimalloc`].
+    /// Notes a block that glibc made, before its address is handed out (whichever thread frees
+    /// it later got the address after this, so it sees the span widened).
+    fn system_made(&self, ptr: *mut u8, size: usize) -> *mut u8 {
+        if !ptr.is_null() {
+            let start = ptr as usize;
+            self.system_low.fetch_min(start, Ordering::Relaxed);
+            self.system_high.fetch_max(start.saturating_add(size), Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    /// Whether `ptr` is one of mimalloc's blocks; never before [`PerCommand::use_mimalloc`].
     fn made_by_mimalloc(&self, ptr: *mut u8) -> bool {
         unsafe extern "C" {
             /// mimalloc's (linked in by the `mimalloc` crate, which does not export it).
             fn mi_is_in_heap_region(p: *const u8) -> bool;
         }
+        if !self.allocates_with_mimalloc() {
+            return false;
+        }
+        let at = ptr as usize;
+        let in_system_span =
+            self.system_low.load(Ordering::Relaxed) <= at && at < self.system_high.load(Ordering::Relaxed);
         // SAFETY: mi_is_in_heap_region only looks the address up in mimalloc's maps of its memory.
-        self.allocates_with_mimalloc() && unsafe { mi_is_in_heap_region(ptr) }
+        !in_system_span || unsafe { mi_is_in_heap_region(ptr) }
     }
 }
 
@@ -53,7 +81,13 @@ impl PerCommand {
 unsafe impl GlobalAlloc for PerCommand {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: as the caller promises for `layout`.
-        unsafe { if self.allocates_with_mimalloc() { MiMalloc.alloc(layout) } else { System.alloc(layout) } }
+        unsafe {
+            if self.allocates_with_mimalloc() {
+                MiMalloc.alloc(layout)
+            } else {
+                self.system_made(System.alloc(layout), layout.size())
+            }
+        }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
@@ -62,7 +96,7 @@ unsafe impl GlobalAlloc for PerCommand {
             if self.allocates_with_mimalloc() {
                 MiMalloc.alloc_zeroed(layout)
             } else {
-                System.alloc_zeroed(layout)
+                self.system_made(System.alloc_zeroed(layout), layout.size())
             }
         }
     }
@@ -84,7 +118,7 @@ unsafe impl GlobalAlloc for PerCommand {
             if self.made_by_mimalloc(ptr) {
                 MiMalloc.realloc(ptr, layout, new_size)
             } else {
-                System.realloc(ptr, layout, new_size)
+                self.system_made(System.realloc(ptr, layout, new_size), new_size)
             }
         }
     }
