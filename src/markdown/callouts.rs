@@ -24,6 +24,10 @@ pub const KINDS: [&str; 5] = ["note", "tip", "important", "warning", "caution"];
 
 impl Transform for Callouts {
     fn run<'a>(&self, events: Events<'a>, pass: &'a Pass<'a>) -> Events<'a> {
+        // Every callout starts `[!KIND]`.
+        if !pass.may_contain("[!") {
+            return events;
+        }
         Box::new(events.map(move |(event, range)| match event {
             Event::Start(Tag::BlockQuote(Some(kind))) => {
                 let name = kind_name(kind);

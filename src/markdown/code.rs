@@ -81,7 +81,8 @@ const CLASSES: &[(&str, &[&str])] = &[
 
 impl Transform for Highlight {
     fn run<'a>(&self, mut events: Events<'a>, pass: &'a Pass<'a>) -> Events<'a> {
-        if !pass.config.highlight {
+        // A fenced block starts with ``` or ~~~.
+        if !pass.config.highlight || !(pass.may_contain("```") || pass.may_contain("~~~")) {
             return events;
         }
         Box::new(std::iter::from_fn(move || {

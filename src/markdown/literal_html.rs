@@ -15,6 +15,10 @@ pub struct LiteralHtml;
 
 impl Transform for LiteralHtml {
     fn run<'a>(&self, events: Events<'a>, pass: &'a Pass<'a>) -> Events<'a> {
+        // Without `<` there is no HTML, so nothing is ever open.
+        if !pass.may_contain("<") {
+            return events;
+        }
         let body = &pass.doc.text[pass.doc.body_start..];
         let mut open = 0usize;
         Box::new(events.map(move |(event, range)| match &event {

@@ -15,6 +15,10 @@ static CONVERTER: LazyLock<Option<LatexToMathML>> =
 
 impl Transform for Math {
     fn run<'a>(&self, events: Events<'a>, pass: &'a Pass<'a>) -> Events<'a> {
+        // Math is `$…$` or `$$…$$`, parsed only when math is on.
+        if !pass.config.math || !pass.may_contain("$") {
+            return events;
+        }
         Box::new(events.map(move |(event, range)| {
             let (tex, display, delimiter) = match &event {
                 Event::InlineMath(tex) => (tex, MathDisplay::Inline, 1),

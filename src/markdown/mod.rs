@@ -135,6 +135,15 @@ impl Pass<'_> {
     pub fn out(&self) -> RefMut<'_, Rendered> {
         self.out.borrow_mut()
     }
+
+    /// Whether the text of this pass may hold `needle`. A step whose work always starts at some
+    /// piece of syntax (`$` for math, `<` for HTML, a code fence) has nothing to do in a document
+    /// without it, and is left out of the chain: each step in it costs every event a call and a
+    /// move. The whole file is looked at (the text parsed is part of it); with any shortcode
+    /// expanded every step runs, since a call's HTML comes in as events of its own.
+    pub fn may_contain(&self, needle: &str) -> bool {
+        !self.expanded.is_empty() || self.doc.text.contains(needle)
+    }
 }
 
 /// One step of the Markdown pass.
