@@ -17,22 +17,31 @@
 //! was half of what freeing cost).
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU8, AtomicUsize, Ordering};
 
 use mimalloc::MiMalloc;
 
 pub struct PerCommand {
-    mimalloc: AtomicBool,
+    /// [`UNDECIDED`], [`MIMALLOC`] or [`SYSTEM`].
+    choice: AtomicU8,
     /// The span of addresses of the blocks that glibc made through this allocator: from the
     /// lowest start to the highest end (empty while `low > high`).
     system_low: AtomicUsize,
     system_high: AtomicUsize,
 }
 
+/// Until `main` chooses, blocks come from glibc and their span is kept.
+const UNDECIDED: u8 = 0;
+/// New blocks come from mimalloc; glibc's blocks from before still widen the span as they grow.
+const MIMALLOC: u8 = 1;
+/// Every block is glibc's, so nothing is kept: the span's two shared counters would be written
+/// by every allocation of every thread of the dev server, bouncing their cache line between cores.
+const SYSTEM: u8 = 2;
+
 impl PerCommand {
     pub const fn new() -> PerCommand {
         PerCommand {
-            mimalloc: AtomicBool::new(false),
+            choice: AtomicU8::new(UNDECIDED),
             system_low: AtomicUsize::new(usize::MAX),
             system_high: AtomicUsize::new(0),
         }
@@ -41,17 +50,22 @@ impl PerCommand {
     /// From now on, new blocks come from mimalloc. Called once, at the start of `main`, before
     /// any other thread exists (so that every thread sees it: threads start after it).
     pub fn use_mimalloc(&self) {
-        self.mimalloc.store(true, Ordering::Relaxed);
+        self.choice.store(MIMALLOC, Ordering::Relaxed);
+    }
+
+    /// From now on, and for good, every block is glibc's. Called like [`PerCommand::use_mimalloc`].
+    pub fn use_system(&self) {
+        self.choice.store(SYSTEM, Ordering::Relaxed);
     }
 
     fn allocates_with_mimalloc(&self) -> bool {
-        self.mimalloc.load(Ordering::Relaxed)
+        self.choice.load(Ordering::Relaxed) == MIMALLOC
     }
 
     /// Notes a block that glibc made, before its address is handed out (whichever thread frees
     /// it later got the address after this, so it sees the span widened).
     fn system_made(&self, ptr: *mut u8, size: usize) -> *mut u8 {
-        if !ptr.is_null() {
+        if !ptr.is_null() && self.choice.load(Ordering::Relaxed) != SYSTEM {
             let start = ptr as usize;
             self.system_low.fetch_min(start, Ordering::Relaxed);
             self.system_high.fetch_max(start.saturating_add(size), Ordering::Relaxed);

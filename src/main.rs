@@ -133,9 +133,9 @@ fn main() -> ExitCode {
     match &cli.command {
         Command::Build { .. } | Command::Check { .. } => ALLOCATOR.use_mimalloc(),
         // The dev server runs for hours and must give back what a build frees (see allocator.rs).
-        Command::Serve { .. } => {}
+        Command::Serve { .. } => ALLOCATOR.use_system(),
         // Small: the allocator does not matter.
-        Command::Init { .. } | Command::Import { .. } => {}
+        Command::Init { .. } | Command::Import { .. } => ALLOCATOR.use_system(),
     }
     match cli.command {
         Command::Build { site, output, base_url, drafts } => {
