@@ -300,6 +300,9 @@ impl Index {
 
         // Apply them in one pass over the sorted terms: postings changed in place, new terms
         // merged in, terms no page has any more dropped (a stale word must not find this page).
+        // The shards' first terms as written, read while the shards' ranges still index these terms:
+        // once terms are dropped, a range may point past the end.
+        let before: Vec<Box<str>> = self.shard_starts();
         let mut terms = Vec::with_capacity(self.terms.len() + edits.len());
         let mut changed: Vec<Box<str>> = Vec::with_capacity(edits.len());
         let mut old_terms = std::mem::take(&mut self.terms).into_iter().peekable();
@@ -356,7 +359,6 @@ impl Index {
         changes.write.push((group_path(group_id), group_bytes(&entries)));
 
         // Shards: only those whose terms or limits changed are encoded again.
-        let before: Vec<Box<str>> = self.shard_starts();
         let shards = self.cut_shards();
         self.shards = shards;
         let after = self.shard_starts();

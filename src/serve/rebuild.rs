@@ -354,6 +354,41 @@ mod tests {
     }
 
     #[test]
+    fn an_edit_that_drops_the_last_shards_terms_leaves_the_index_a_clean_build_would_write() {
+        // Enough words for several shards, the edited page's own sorting last, so that the edit
+        // takes away what the last shards held (their ranges then pointed past the terms' end: a
+        // panic at the third edit of a 100,000-page site).
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path().canonicalize().unwrap();
+        let write = |rel: &str, text: &str| write_file(&root, rel, text);
+        let words = |prefix: &str| (0..1500).map(|i| format!("{prefix}{i:04}")).collect::<Vec<_>>().join(" ");
+        write("site.toml", "title = \"T\"\n");
+        write("content/_index.md", "---\ntitle: Home\n---\nWelcome.\n");
+        write("content/guides/other.md", &format!("---\ntitle: Other\n---\n{}\n", words("alpha")));
+        let page =
+            write("content/guides/edited.md", &format!("---\ntitle: Edited\n---\n{}\n", words("zulu")));
+        let opts = || build::Options { root: root.clone(), output: None, base_url: None, drafts: false };
+        let mut model = Model::new(opts());
+        let first = model.rebuild_all().files.expect("the site builds");
+        let shards = |files: &Files| files.keys().filter(|p| p.starts_with("search/s/")).count();
+        assert!(shards(&first) >= 4, "several shards: {}", shards(&first));
+        assert!(indexed(&first, "zulu1499"));
+
+        for text in ["A few words now.", "Fewer now.", "And zulu0007 is back."] {
+            write("content/guides/edited.md", &format!("---\ntitle: Edited\n---\n{text}\n"));
+            let edit = model.rebuild(&[page.clone()]).expect("an input changed");
+            assert!(matches!(edit.work, Work::Document { .. }), "one page re-rendered");
+            let after = model.catch_up().expect("the index was behind");
+            let clean = Model::new(opts()).rebuild_all().files.unwrap();
+            assert_eq!(
+                search_files(&after),
+                search_files(&clean),
+                "same index as a clean build after {text:?}"
+            );
+        }
+    }
+
+    #[test]
     fn with_search_off_the_server_keeps_and_serves_no_index() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().canonicalize().unwrap();
