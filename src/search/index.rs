@@ -634,23 +634,26 @@ impl Fragment<'_> {
     /// by hand: the fragments are nearly all the index's bytes (the whole text of the site), and
     /// this writes them in one pass into a buffer sized ahead, copying runs that need no escape.
     fn write_json(&self, out: &mut Vec<u8>) {
+        // Every field named, so that a field added to the format is a compile error here, not a
+        // difference from serde_json's output left for the test to find.
+        let Fragment { url, title, first, chunks } = self;
         out.extend_from_slice(b"{\"url\":");
-        write_json_string(out, &self.url);
+        write_json_string(out, url);
         out.extend_from_slice(b",\"title\":");
-        write_json_string(out, &self.title);
+        write_json_string(out, title);
         out.extend_from_slice(b",\"first\":");
-        out.extend_from_slice(self.first.to_string().as_bytes());
+        out.extend_from_slice(first.to_string().as_bytes());
         out.extend_from_slice(b",\"chunks\":[");
-        for (i, chunk) in self.chunks.iter().enumerate() {
+        for (i, Chunk { heading, anchor, text }) in chunks.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
             out.extend_from_slice(b"{\"heading\":");
-            write_json_string(out, &chunk.heading);
+            write_json_string(out, heading);
             out.extend_from_slice(b",\"anchor\":");
-            write_json_string(out, &chunk.anchor);
+            write_json_string(out, anchor);
             out.extend_from_slice(b",\"text\":");
-            write_json_string(out, &chunk.text);
+            write_json_string(out, text);
             out.push(b'}');
         }
         out.extend_from_slice(b"]}");
