@@ -76,6 +76,43 @@ pub fn for_each_key(text: &str, mut f: impl FnMut(Key)) {
     let mut folded = String::new();
     let mut at = 0;
     while at < bytes.len() {
+        // Nearly every word: sixteen bytes read at once tell where it ends and give its key, with
+        // no loop over its bytes (whose exit, at a different length each word, was mispredicted
+        // once a word). What this does not settle goes on to the byte-by-byte code below.
+        if let Some(window) = bytes.get(at..at + 16) {
+            let w = u128::from_le_bytes(window.try_into().expect("sixteen bytes"));
+            let word = ascii_word_bytes(w);
+            if word & 0x80 != 0 {
+                let len = ((!word & HIGH_BITS).trailing_zeros() / 8) as usize;
+                // Ended before sixteen bytes, by an ASCII byte (past ASCII, the word may go on).
+                if len < SHORT_BYTES && (w >> (8 * len)) & 0x80 == 0 {
+                    // Lower case (`| 0x20` leaves digits as they are), the bytes past the word
+                    // cleared, then big-endian: the key of `short_key`.
+                    let lowered = (w | LOWER_CASE_BITS) & ((1u128 << (8 * len)) - 1);
+                    f(Key::Short(lowered.swap_bytes()));
+                    // And past what follows it, as far as the window shows: the next word's
+                    // first byte or the next byte past ASCII, so the next round starts there.
+                    let rest = (word | (w & HIGH_BITS)) >> (8 * len);
+                    at += match rest {
+                        0 => 16,
+                        _ => len + (rest.trailing_zeros() / 8) as usize,
+                    };
+                    continue;
+                }
+            } else {
+                // Not in a word: on to the next letter or digit, or the next byte past ASCII.
+                let next = word | (w & HIGH_BITS);
+                if next == 0 {
+                    at += 16;
+                    continue;
+                }
+                let skip = (next.trailing_zeros() / 8) as usize;
+                if skip > 0 {
+                    at += skip;
+                    continue;
+                }
+            }
+        }
         let b = bytes[at];
         if b < 0x80 {
             if !b.is_ascii_alphanumeric() {
@@ -127,6 +164,29 @@ pub fn for_each_key(text: &str, mut f: impl FnMut(Key)) {
         }
         at = end;
     }
+}
+
+/// The high bit of each byte of a 16-byte window.
+const HIGH_BITS: u128 = 0x8080_8080_8080_8080_8080_8080_8080_8080;
+/// `0x20` in each byte: ASCII's lower-case bit.
+const LOWER_CASE_BITS: u128 = HIGH_BITS >> 2;
+
+/// The byte `b` in every byte of a 16-byte window.
+const fn each_byte(b: u8) -> u128 {
+    (HIGH_BITS >> 7) * b as u128
+}
+
+/// The high bit of each byte of `w` (16 bytes, little-endian) that is an ASCII letter or digit,
+/// in a few operations on the whole window. Each byte's low seven bits are compared by adding a
+/// constant that carries into the byte's high bit exactly when it is at least some value; no sum
+/// passes 0xff, so no byte carries into the next.
+fn ascii_word_bytes(w: u128) -> u128 {
+    let low = w & !HIGH_BITS;
+    let lower = low | LOWER_CASE_BITS;
+    let at_least = |v: u128, min: u8| v + each_byte(0x80 - min);
+    let letter = at_least(lower, b'a') & !at_least(lower, b'z' + 1);
+    let digit = at_least(low, b'0') & !at_least(low, b'9' + 1);
+    (letter | digit) & !w & HIGH_BITS
 }
 
 /// Each ASCII letter and digit lower-cased; 0 for every other byte.
@@ -267,6 +327,52 @@ mod tests {
         ];
         for text in texts {
             assert_eq!(terms(&text), general(&text), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn the_sixteen_byte_test_of_word_bytes_agrees_with_the_byte_by_byte_one() {
+        // Every byte value in every position, beside neighbours that would show a carry.
+        for b in 0..=255u8 {
+            for neighbour in [0u8, b'z', 0x7f, 0x80, 0xff] {
+                for at in 0..16 {
+                    let mut window = [neighbour; 16];
+                    window[at] = b;
+                    let bits = ascii_word_bytes(u128::from_le_bytes(window));
+                    for (i, &byte) in window.iter().enumerate() {
+                        let expected = ASCII_FOLD[usize::from(byte)] != 0;
+                        assert_eq!(bits >> (8 * i + 7) & 1 == 1, expected, "{window:?} byte {i}");
+                    }
+                    assert_eq!(bits & !HIGH_BITS, 0);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn words_at_every_offset_and_length_split_as_the_general_case_does() {
+        // The fast path reads sixteen bytes from a word's start: words of every length near
+        // that, at every distance from the end of the text, ended by ASCII or by what is not.
+        for len in 1..=18 {
+            for tail in 0..=18 {
+                for end in ["", " ", "é", "’", "\u{301}", "\u{a0}", "-x"] {
+                    let word = &"aB3".repeat(7)[..len];
+                    let text = format!("{word}{end}{}", " z".repeat(tail));
+                    let mut expected = vec![word.to_ascii_lowercase()];
+                    let mut general = String::new();
+                    fold_into(&format!("{word}{end}"), &mut general);
+                    match end {
+                        "é" | "\u{301}" => expected = vec![general],
+                        "-x" => expected.push("x".to_string()),
+                        _ => {}
+                    }
+                    expected.extend(std::iter::repeat_n("z".to_string(), tail));
+                    for e in &mut expected {
+                        e.truncate(MAX_TERM_CHARS);
+                    }
+                    assert_eq!(terms(&text), expected, "{text:?}");
+                }
+            }
         }
     }
 
