@@ -142,8 +142,17 @@ impl Pass<'_> {
     /// move. The whole file is looked at (the text parsed is part of it); with any shortcode
     /// expanded every step runs, since a call's HTML comes in as events of its own.
     pub fn may_contain(&self, needle: &str) -> bool {
-        !self.expanded.is_empty() || self.doc.text.contains(needle)
+        !self.expanded.is_empty() || contains(self.doc.text, needle)
     }
+}
+
+/// Whether `text` holds `needle` (not empty), found as its first char's places (a `memchr`) then
+/// compared: `str::contains` searches with the Two-Way algorithm, whose set-up and steps cost more
+/// than the scan itself for the one- to three-byte needles above, and this runs several times for
+/// every document (it was 1.3% of the 10k build).
+fn contains(text: &str, needle: &str) -> bool {
+    let Some(first) = needle.chars().next() else { return true };
+    text.match_indices(first).any(|(at, _)| text[at..].starts_with(needle))
 }
 
 /// One step of the Markdown pass.
@@ -417,6 +426,16 @@ mod tests {
         let text = format!("---\ntitle: T\n---\n{body}");
         let doc = Document { path: Path::new("content/a.md"), text: &text, body_start: 17 };
         render(&doc, &MarkdownConfig::default(), &Fixture, TextForSearch::Collect)
+    }
+
+    #[test]
+    fn contains_finds_what_str_contains_finds() {
+        let texts = ["", "a", "`", "``", "x ``` y", "`` ` ~~~", "[![x]", "[ !", "é$ü", "a<b", "~~"];
+        for text in texts {
+            for needle in ["<", "```", "~~~", "[!", "$", "é$", "ü"] {
+                assert_eq!(contains(text, needle), text.contains(needle), "{needle:?} in {text:?}");
+            }
+        }
     }
 
     #[test]
