@@ -50,19 +50,6 @@ impl PerCommand {
     /// From now on, new blocks come from mimalloc. Called once, at the start of `main`, before
     /// any other thread exists (so that every thread sees it: threads start after it).
     pub fn use_mimalloc(&self) {
-        unsafe extern "C" {
-            /// mimalloc's (linked in by the `mimalloc` crate, which does not export it).
-            fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
-        }
-        /// `mi_option_purge_delay` in the `mi_option_t` of the mimalloc v2 that libmimalloc-sys
-        /// 0.1.49 builds (its include/mimalloc.h; the crate's bindings leave this one out).
-        const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
-        // A build frees pages' memory by the thousand and takes it again a moment later: by
-        // default mimalloc hands freed memory back to the kernel after 10 ms, and taking it again
-        // costs a page fault and the zeroing of a page (9,800 faults and ~3% of the 10k build's
-        // CPU, in the kernel); -1 keeps it until the process exits, seconds later (peak +12 MB).
-        // SAFETY: sets one of mimalloc's options, before it has allocated anything.
-        unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
         self.choice.store(MIMALLOC, Ordering::Relaxed);
     }
 
