@@ -403,10 +403,14 @@ struct List {
 impl List {
     fn push(&mut self, p: Posting) {
         let previous = if self.count == 0 { 0 } else { self.last };
-        self.bytes.reserve(3 * 5);
-        write_varint(&mut self.bytes, p.page - previous);
-        write_varint(&mut self.bytes, p.weight);
-        write_varint(&mut self.bytes, p.chunk);
+        // Encoded on the stack and appended at once: one check of the list's capacity, not one
+        // a byte (this runs for every term of every page).
+        let mut encoded = [0u8; 3 * 5];
+        let mut len = 0;
+        for value in [p.page - previous, p.weight, p.chunk] {
+            len += varint_into(&mut encoded[len..], value);
+        }
+        self.bytes.extend_from_slice(&encoded[..len]);
         self.count += 1;
         self.last = p.page;
     }
@@ -787,6 +791,18 @@ fn write_varint(out: &mut Vec<u8>, mut value: u32) {
         value >>= 7;
     }
     out.push(value as u8);
+}
+
+/// [`write_varint`] into `out` (room for five bytes), giving how many bytes it wrote.
+fn varint_into(out: &mut [u8], mut value: u32) -> usize {
+    let mut len = 0;
+    while value >= 0x80 {
+        out[len] = (value as u8 & 0x7f) | 0x80;
+        value >>= 7;
+        len += 1;
+    }
+    out[len] = value as u8;
+    len + 1
 }
 
 fn read_varint(bytes: &[u8], at: &mut usize) -> u32 {
