@@ -224,6 +224,11 @@ impl<'a> Site<'a> {
             .collect()
     }
 
+    fn section_link(&self, id: SectionId) -> Link {
+        let s = &self.content.sections[id];
+        Link { title: s.meta.title.clone(), url: self.url(&s.path) }
+    }
+
     fn page_link(&self, id: PageId) -> Link {
         let p = &self.content.pages[id];
         Link { title: p.meta.title.clone(), url: self.url(&p.path) }
@@ -282,13 +287,20 @@ pub fn output_file(site_path: &str) -> String {
 }
 
 fn base_context(site: &Site, current_path: &str, section: SectionId) -> Context {
-    let mut ctx = Context::new();
+    let mut ctx = section_context(site, section);
     ctx.insert("current_url", &site.url(current_path));
     ctx.insert("current_path", current_path);
+    ctx
+}
+
+/// The part of [`base_context`] that is the same for every page of `section`.
+fn section_context(site: &Site, section: SectionId) -> Context {
+    let mut ctx = Context::new();
     ctx.insert("breadcrumbs", &site.breadcrumbs(section));
     // The top-level section this page lives under, so navigation can mark it.
-    let top = site.content.ancestors(section).get(1).copied();
-    ctx.insert("current_section_url", &top.map(|s| site.url(&site.content.sections[s].path)));
+    let top = site.content.ancestors(section).get(1).map(|&s| site.section_link(s));
+    ctx.insert("current_section_url", &top.as_ref().map(|l| &l.url));
+    ctx.insert("current_section", &top);
     ctx
 }
 
