@@ -3,13 +3,15 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use rayon::prelude::*;
 use serde::Serialize;
 use tera::Context;
 
 use super::{
-    Link, NavSection, Output, PageSummary, Site, Templates, base_context, kind_name, output_file, write,
+    Link, NavSection, Output, PageSummary, Site, Templates, base_context, kind_name, output_file,
+    section_context, write,
 };
 use crate::content::{PageId, PageKind, SectionId};
 use crate::diagnostic::Diagnostic;
@@ -27,12 +29,26 @@ struct PageContext<'a> {
     show_toc: bool,
     date: Option<&'a str>,
     updated: Option<&'a str>,
-    tags: Vec<Link>,
+    /// Each a [`Link`], as a template value.
+    tags: Vec<tera::Value>,
     extra: &'a serde_json::Map<String, serde_json::Value>,
-    prev: Option<Link>,
-    next: Option<Link>,
-    section: Link,
+    prev: Option<PageLink<'a>>,
+    next: Option<PageLink<'a>>,
+    /// A [`Link`], as a template value.
+    section: tera::Value,
     source: String,
+}
+
+/// A [`Link`] to a page, borrowing its title.
+#[derive(Serialize)]
+struct PageLink<'a> {
+    title: &'a str,
+    url: String,
+}
+
+fn page_link<'a>(site: &Site<'a>, id: PageId) -> PageLink<'a> {
+    let p = &site.content.pages[id];
+    PageLink { title: &p.meta.title, url: site.url(&p.path) }
 }
 
 pub(super) fn render_page(
@@ -46,7 +62,6 @@ pub(super) fn render_page(
 ) -> Result<(), Diagnostic> {
     let page = &site.content.pages[id];
     let (prev, next) = site.content.neighbours(id);
-    let section = &site.content.sections[page.section];
     let template = match (&page.meta.template, &page.kind) {
         (Some(t), _) => t.as_str(),
         (None, PageKind::Quiz(_)) => "quiz.html",
@@ -62,6 +77,7 @@ pub(super) fn render_page(
     }
     let (html, toc) = md.map_or(("", &[][..]), |r| (r.html.as_str(), r.toc.as_slice()));
     let min = site.config.markdown.toc_min_headings;
+    let (mut ctx, section_link) = section_navs.page_base(site, page.section);
     let ctx_page = PageContext {
         title: &page.meta.title,
         description: &page.meta.description,
@@ -73,14 +89,16 @@ pub(super) fn render_page(
         toc,
         date: page.meta.date.as_deref(),
         updated: page.meta.updated.as_deref(),
-        tags: page.meta.tags.iter().map(|t| tag_link(site, t)).collect(),
+        tags: page.meta.tags.iter().map(|t| section_navs.tag_link(site, t)).collect(),
         extra: &page.meta.extra,
-        prev: prev.map(|p| site.page_link(p)),
-        next: next.map(|p| site.page_link(p)),
-        section: Link { title: section.meta.title.clone(), url: site.url(&section.path) },
+        prev: prev.map(|p| page_link(site, p)),
+        next: next.map(|p| page_link(site, p)),
+        section: section_link,
         source: page.source.path.display().to_string(),
     };
-    let mut ctx = base_context(site, &page.path, page.section);
+    // As base_context would make it.
+    ctx.insert("current_url", &ctx_page.url);
+    ctx.insert("current_path", &page.path);
     let nav = section_navs.for_page(site, templates, id, page.section)?;
     let nav = nav.map(|html| mark_current(&html, &ctx_page.url)).unwrap_or_default();
     let expected = ctx_page.content.len() + nav.len() + PAGE_FRAME_BYTES;
@@ -189,6 +207,8 @@ struct SectionNavPages<'a> {
 /// neighbourhood of each page, so it is rendered per page, when the page is: on a 10,000-page
 /// site in sections of 500, listing 20 pages of the section on each cost 2.4 KB a page (a quarter
 /// of what the bench corpus's Hugo writes for a whole page), listing all of them 55 KB.
+///
+/// It also keeps the rest of what pages' contexts share, made once for all of them.
 #[derive(Default)]
 pub(super) struct SectionNavs {
     /// By small top-level section: its navigation, listing every page.
@@ -198,6 +218,13 @@ pub(super) struct SectionNavs {
     big: HashMap<SectionId, NavParts>,
     /// Each page of a top-level section: its place there.
     place: HashMap<PageId, usize>,
+    /// By section: what the context of each of its pages starts from ([`section_context`]), and
+    /// the section's link (`page.section`), as template values made when the first of them is
+    /// rendered. Made anew for each page, with each tag's link, they cost ~50 ms of CPU at 10,000
+    /// pages, ~2% of the build (a breadcrumb trail, URLs, and their conversion to template values).
+    page_bases: Vec<OnceLock<(Context, tera::Value)>>,
+    /// Each tag of a page: its link, as a template value.
+    tag_links: HashMap<String, tera::Value>,
 }
 
 /// What the navigation of every page of one top-level section shares, made once for all of them:
@@ -223,6 +250,25 @@ impl NavParts {
 }
 
 impl SectionNavs {
+    /// The context of a page of `section` but for `page`, `current_url` and `current_path`, and
+    /// the section's link.
+    fn page_base(&self, site: &Site, section: SectionId) -> (Context, tera::Value) {
+        let make =
+            || (section_context(site, section), tera::Value::from_serializable(&site.section_link(section)));
+        match self.page_bases.get(section) {
+            Some(made) => made.get_or_init(make).clone(),
+            None => make(), // after the section navigation failed
+        }
+    }
+
+    /// The link to a tag's page, as a template value.
+    fn tag_link(&self, site: &Site, tag: &str) -> tera::Value {
+        match self.tag_links.get(tag) {
+            Some(link) => link.clone(),
+            None => tera::Value::from_serializable(&tag_link(site, tag)),
+        }
+    }
+
     /// The navigation for page `id` of `section`, not yet marked.
     fn for_page(
         &self,
@@ -304,6 +350,14 @@ pub(super) fn render_section_navs(site: &Site, templates: &Templates) -> Result<
     }
     for &id in top_level {
         navs.place.extend(site.content.sections[id].pages.iter().enumerate().map(|(at, &p)| (p, at)));
+    }
+    navs.page_bases = site.content.sections.iter().map(|_| OnceLock::new()).collect();
+    for page in &site.content.pages {
+        for tag in &page.meta.tags {
+            if !navs.tag_links.contains_key(tag) {
+                navs.tag_links.insert(tag.clone(), tera::Value::from_serializable(&tag_link(site, tag)));
+            }
+        }
     }
     Ok(navs)
 }
