@@ -228,11 +228,6 @@ impl<'a> Site<'a> {
         let s = &self.content.sections[id];
         Link { title: s.meta.title.clone(), url: self.url(&s.path) }
     }
-
-    fn page_link(&self, id: PageId) -> Link {
-        let p = &self.content.pages[id];
-        Link { title: p.meta.title.clone(), url: self.url(&p.path) }
-    }
 }
 
 /// The navigation tree, from the home page down, for the templates' global context.

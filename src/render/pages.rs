@@ -187,17 +187,20 @@ pub const SECTION_NAV_AROUND: usize = 2;
 /// big section the neighbourhood of one page.
 #[derive(Serialize)]
 struct SectionNavPages<'a> {
-    title: &'a str,
-    url: String,
+    /// The section's title and URL, as template values.
+    title: &'a tera::Value,
+    url: &'a tera::Value,
     /// The pages listed, in the section's order: each a [`PageSummary`], as a template value.
     pages: &'a [tera::Value],
     /// Where the pages listed are in the section, counted from 1, and how many pages it has.
     first: usize,
     last: usize,
     total: usize,
-    /// The page just before the ones listed and the one just after, if any.
-    earlier: Option<Link>,
-    later: Option<Link>,
+    /// The page just before the ones listed and the one just after, if any: entries like those
+    /// of `pages` (made per page as links, with their titles and URLs and the section's own, they
+    /// were a quarter of what a big section's navigation cost).
+    earlier: Option<&'a tera::Value>,
+    later: Option<&'a tera::Value>,
 }
 
 /// The section navigation of each page, from `partials/section-nav.html`, with no page marked
@@ -233,6 +236,9 @@ pub(super) struct SectionNavs {
 /// per listed page its URL and its conversion to a template value).
 struct NavParts {
     context: Context,
+    /// The section's title and URL, as template values.
+    title: tera::Value,
+    url: tera::Value,
     /// By place in the section: each page's [`PageSummary`] as a template value.
     entries: Vec<tera::Value>,
 }
@@ -241,9 +247,12 @@ impl NavParts {
     fn new(site: &Site, id: SectionId) -> NavParts {
         let mut context = base_context(site, "", id);
         context.insert("current_url", "");
-        let pages = &site.content.sections[id].pages;
+        let section = &site.content.sections[id];
+        let pages = &section.pages;
         NavParts {
             context,
+            title: tera::Value::from(section.meta.title.as_str()),
+            url: tera::Value::from(site.url(&section.path)),
             entries: pages.iter().map(|&p| tera::Value::from_serializable(&site.summary(p))).collect(),
         }
     }
@@ -312,16 +321,15 @@ fn render_section_nav(
     parts: &NavParts,
 ) -> Result<String, Diagnostic> {
     let section = &site.content.sections[id];
-    let link = |at: Option<usize>| at.and_then(|at| section.pages.get(at)).map(|&p| site.page_link(p));
     let pages = SectionNavPages {
-        title: &section.meta.title,
-        url: site.url(&section.path),
+        title: &parts.title,
+        url: &parts.url,
         pages: &parts.entries[places.clone()],
         first: places.start + 1,
         last: places.end,
         total: section.pages.len(),
-        earlier: link(places.start.checked_sub(1)),
-        later: link(Some(places.end)),
+        earlier: places.start.checked_sub(1).map(|at| &parts.entries[at]),
+        later: parts.entries.get(places.end),
     };
     let mut ctx = parts.context.clone();
     ctx.insert("section_pages", &pages);
