@@ -580,9 +580,14 @@ fn random_edits_match_clean_builds(seed: u64) {
     if replay.is_some() {
         return;
     }
-    let lines = server.stdout.lock().unwrap().clone();
-    assert!(lines.iter().any(|l| l.starts_with("rebuilt 1 page in")), "{lines:?}");
-    assert!(lines.iter().any(|l| l.starts_with("rebuilt ") && l.contains(" pages in")), "{lines:?}");
+    // Waited for: the server logs a rebuild after it has published it, so the last step's line
+    // may come a moment after the check above saw its files.
+    eventually(Duration::from_secs(5), || {
+        let lines = server.stdout.lock().unwrap().clone();
+        let one_page = lines.iter().any(|l| l.starts_with("rebuilt 1 page in"));
+        let all = lines.iter().any(|l| l.starts_with("rebuilt ") && l.contains(" pages in"));
+        if one_page && all { Ok(()) } else { Err(format!("seed {seed}: {lines:?}")) }
+    });
 }
 
 #[test]
