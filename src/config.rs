@@ -310,7 +310,9 @@ mod tests {
         assert_eq!(c.absolute_url("/guide/a/"), "https://e.org/guide/a/");
         let c = Config::parse("title = \"T\"\nbase_url = \"https://e.org\"").unwrap();
         assert_eq!(c.base_path(), "");
-        for (base_url, path) in [("/guide", "/guide"), ("http://h:8080/a", "/a"), ("https://e.org:1/", "/"), ("", "")] {
+        for (base_url, path) in
+            [("/guide", "/guide"), ("http://h:8080/a", "/a"), ("https://e.org:1/", "/"), ("", "")]
+        {
             let c = Config { base_url: base_url.to_string(), ..c.clone() };
             assert_eq!(c.base_path(), path, "{base_url}");
         }
