@@ -283,9 +283,14 @@ pub fn output_file(site_path: &str) -> String {
 
 fn base_context(site: &Site, current_path: &str, section: SectionId) -> Context {
     let mut ctx = section_context(site, section);
-    ctx.insert("current_url", &site.url(current_path));
-    ctx.insert("current_path", current_path);
+    insert_current(&mut ctx, &site.url(current_path), current_path);
     ctx
+}
+
+/// What [`base_context`] adds to [`section_context`]: the page's own URL and site path.
+fn insert_current(ctx: &mut Context, url: &str, path: &str) {
+    ctx.insert("current_url", url);
+    ctx.insert("current_path", path);
 }
 
 /// The part of [`base_context`] that is the same for every page of `section`.

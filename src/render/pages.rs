@@ -10,8 +10,8 @@ use serde::Serialize;
 use tera::Context;
 
 use super::{
-    Link, NavSection, Output, PageSummary, Site, Templates, base_context, kind_name, output_file,
-    section_context, write,
+    Link, NavSection, Output, PageSummary, Site, Templates, base_context, insert_current, kind_name,
+    output_file, section_context, write,
 };
 use crate::content::{PageId, PageKind, SectionId};
 use crate::diagnostic::Diagnostic;
@@ -96,9 +96,7 @@ pub(super) fn render_page(
         section: section_link,
         source: page.source.path.display().to_string(),
     };
-    // As base_context would make it.
-    ctx.insert("current_url", &ctx_page.url);
-    ctx.insert("current_path", &page.path);
+    insert_current(&mut ctx, &ctx_page.url, &page.path);
     let nav = section_navs.for_page(site, templates, id, page.section)?;
     let nav = nav.map(|html| mark_current(&html, &ctx_page.url)).unwrap_or_default();
     let expected = ctx_page.content.len() + nav.len() + PAGE_FRAME_BYTES;

@@ -785,12 +785,10 @@ fn decode_postings(bytes: &[u8], count: u32) -> Vec<Posting> {
 }
 
 /// Unsigned LEB128: seven bits a byte, low bits first, the high bit set on all but the last.
-fn write_varint(out: &mut Vec<u8>, mut value: u32) {
-    while value >= 0x80 {
-        out.push((value as u8 & 0x7f) | 0x80);
-        value >>= 7;
-    }
-    out.push(value as u8);
+fn write_varint(out: &mut Vec<u8>, value: u32) {
+    let mut encoded = [0u8; 5];
+    let len = varint_into(&mut encoded, value);
+    out.extend_from_slice(&encoded[..len]);
 }
 
 /// [`write_varint`] into `out` (room for five bytes), giving how many bytes it wrote.

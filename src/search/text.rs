@@ -79,7 +79,8 @@ pub fn for_each_key(text: &str, mut f: impl FnMut(Key)) {
         // Nearly every word: sixteen bytes read at once tell where it ends and give its key, with
         // no loop over its bytes (whose exit, at a different length each word, was mispredicted
         // once a word). What this does not settle goes on to the byte-by-byte code below.
-        if let Some(window) = bytes.get(at..at + 16) {
+        // The window is a u128: as many bytes as the longest short key.
+        if let Some(window) = bytes.get(at..at + SHORT_BYTES) {
             let w = u128::from_le_bytes(window.try_into().expect("sixteen bytes"));
             let word = ascii_word_bytes(w);
             if word & 0x80 != 0 {
@@ -94,7 +95,7 @@ pub fn for_each_key(text: &str, mut f: impl FnMut(Key)) {
                     // first byte or the next byte past ASCII, so the next round starts there.
                     let rest = (word | (w & HIGH_BITS)) >> (8 * len);
                     at += match rest {
-                        0 => 16,
+                        0 => SHORT_BYTES,
                         _ => len + (rest.trailing_zeros() / 8) as usize,
                     };
                     continue;
@@ -103,7 +104,7 @@ pub fn for_each_key(text: &str, mut f: impl FnMut(Key)) {
                 // Not in a word: on to the next letter or digit, or the next byte past ASCII.
                 let next = word | (w & HIGH_BITS);
                 if next == 0 {
-                    at += 16;
+                    at += SHORT_BYTES;
                     continue;
                 }
                 let skip = (next.trailing_zeros() / 8) as usize;
