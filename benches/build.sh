@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark, not a test: clean builds of the shared corpus at 1,000 and 10,000 pages, tandem beside
-# Hugo in the same run (median of 3 each, or of ROUNDS). Prints wall time, pages per second, CPU (user + system),
-# peak memory and the bytes of output written (the sum of the output files' sizes, of the last
-# run), with the search index's share apart; then SPEC §5's floor (`cat` of the Markdown plus
+# Hugo in the same run (median of 3 each, or of ROUNDS). Prints wall time, pages per second, CPU
+# (user + system), peak memory and the bytes of output written (the sum of the output files'
+# sizes, of the last run), with the search index's share apart; then SPEC §5's floor (`cat` of the Markdown plus
 # `cp -r` of tandem's output, measured in the same rounds) and each tandem's ratios to Hugo and to
 # the floor.
 #
@@ -25,7 +25,8 @@
 # ROUNDS=N runs N interleaved rounds instead of 3 (medians of N). On these machines one tandem's
 # runs differ by up to 40% within a run, and all of them are slower in a run that has Hugo's
 # (1.6 GB touched and freed each time) between them than in one without, so five or more rounds
-# give steadier medians, and only ratios within one run compare.
+# give steadier medians (odd N: with even N the lower middle one is taken), and only ratios
+# within one run compare.
 #
 # SEARCH_SHARE=1 also runs each tandem, as the tool NAME-off, on a copy of the corpus with
 # `[search] enabled = false` (hard links but for its site.toml), in the same rounds, and prints
@@ -33,6 +34,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 sizes=("$@")
+rounds=${ROUNDS:-3}
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "benches/build.sh: ROUNDS must be a whole number of rounds, 1 or more (got '$rounds')" >&2; exit 1; }
 [ $# -gt 0 ] || sizes=(1000 10000)
 gen=../shared/bench/gen_corpus.py
 work=${BENCH_DIR:-/tmp/tandem-bench}
@@ -97,7 +100,7 @@ for n in "${sizes[@]}"; do
   for tool in "${tools[@]}" cat cp; do : > "$work/runs-$tool.txt"; done
   # Runs alternate between the tools, so that whatever the machine and its disk are doing then
   # (other work, write-back, ext4 scanning for recently freed inodes after a delete) falls on all.
-  for i in $(seq "${ROUNDS:-3}"); do
+  for i in $(seq "$rounds"); do
     for tool in "${tools[@]}"; do
       # A fresh output folder each run, removed only at the end.
       out="$outs/out-$n-$tool-$i-$$"
